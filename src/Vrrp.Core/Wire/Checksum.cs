@@ -1,0 +1,81 @@
+using System.Buffers.Binary;
+
+namespace Vrrp.Core.Wire;
+
+/// <summary>
+/// The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum.
+/// Partial sums are carried in a 64-bit accumulator so pieces (pseudo-header, message) can be
+/// summed separately and combined by addition; every piece must start at an even offset of the
+/// checksummed data, which holds for every use in VRRP, ICMPv6 and IPv4 headers.
+/// </summary>
+public static class Checksum
+{
+    /// <summary>The IP protocol number / IPv6 next header of VRRP.</summary>
+    public const byte VrrpProtocol = 112;
+
+    /// <summary>The IPv6 next header of ICMPv6.</summary>
+    public const byte Icmpv6Protocol = 58;
+
+    /// <summary>Adds <paramref name="data"/> to a running sum. An odd trailing byte is padded with zero.</summary>
+    public static ulong Accumulate(ReadOnlySpan<byte> data, ulong sum = 0)
+    {
+        // 32-bit big-endian words summed into 64 bits: 2^16 == 1 (mod 2^16 - 1), so folding at
+        // the end gives the same result as summing 16-bit words, with half the additions.
+        while (data.Length >= 4)
+        {
+            sum += BinaryPrimitives.ReadUInt32BigEndian(data);
+            data = data[4..];
+        }
+        if (data.Length >= 2)
+        {
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data);
+            data = data[2..];
+        }
+        if (data.Length == 1)
+        {
+            sum += (uint)data[0] << 8;
+        }
+        return sum;
+    }
+
+    /// <summary>Folds a running sum to 16 bits with end-around carry.</summary>
+    public static ushort Fold(ulong sum)
+    {
+        sum = (sum & 0xFFFF_FFFF) + (sum >> 32);
+        sum = (sum & 0xFFFF_FFFF) + (sum >> 32);
+        sum = (sum & 0xFFFF) + (sum >> 16);
+        sum = (sum & 0xFFFF) + (sum >> 16);
+        return (ushort)sum;
+    }
+
+    /// <summary>The checksum field value for a running sum: the one's complement of the folded sum.</summary>
+    public static ushort Finish(ulong sum) => (ushort)~Fold(sum);
+
+    /// <summary>The checksum of <paramref name="data"/> alone (the checksum field must be zero in it).</summary>
+    public static ushort Compute(ReadOnlySpan<byte> data, ulong initial = 0) => Finish(Accumulate(data, initial));
+
+    /// <summary>True if data whose checksum field is filled in sums to all ones, i.e. verifies.</summary>
+    public static bool Verify(ReadOnlySpan<byte> data, ulong initial = 0) => Fold(Accumulate(data, initial)) == 0xFFFF;
+
+    /// <summary>
+    /// The sum of the IPv4 pseudo-header (source, destination, zero, protocol, length) as used by
+    /// UDP/TCP (RFC 768) and by VRRPv3 over IPv4 (RFC 5798 5.2.8).
+    /// </summary>
+    public static ulong PseudoHeaderV4(IpAddr source, IpAddr destination, byte protocol, int length) =>
+        (ulong)source.V4Value + destination.V4Value + protocol + (uint)length;
+
+    /// <summary>The sum of the IPv6 pseudo-header (RFC 8200 8.1), used by VRRPv3 over IPv6 and by ICMPv6.</summary>
+    public static ulong PseudoHeaderV6(IpAddr source, IpAddr destination, byte nextHeader, int length)
+    {
+        Span<byte> addresses = stackalloc byte[32];
+        source.WriteTo(addresses);
+        destination.WriteTo(addresses[16..]);
+        return Accumulate(addresses) + (uint)length + nextHeader;
+    }
+
+    /// <summary>The pseudo-header sum for the family of <paramref name="source"/>.</summary>
+    public static ulong PseudoHeader(IpAddr source, IpAddr destination, byte protocol, int length) =>
+        source.IsIPv6
+            ? PseudoHeaderV6(source, destination, protocol, length)
+            : PseudoHeaderV4(source, destination, protocol, length);
+}

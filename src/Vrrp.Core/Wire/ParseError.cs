@@ -1,0 +1,49 @@
+namespace Vrrp.Core.Wire;
+
+/// <summary>
+/// Why a received frame or packet was rejected. Each reason is distinct so it can be counted
+/// and shown in <c>vrrpd status</c>; <see cref="None"/> means the input was accepted.
+/// </summary>
+public enum ParseError : byte
+{
+    /// <summary>Accepted.</summary>
+    None = 0,
+    /// <summary>Shorter than the headers it must contain.</summary>
+    Truncated,
+    /// <summary>The Ethernet type is neither IPv4 nor IPv6.</summary>
+    UnsupportedEtherType,
+    /// <summary>The IP version nibble does not match the Ethernet type.</summary>
+    BadIpVersion,
+    /// <summary>The IPv4 header length is below 20 bytes or past the end of the packet.</summary>
+    BadIpHeaderLength,
+    /// <summary>The IPv4 header checksum does not verify.</summary>
+    BadIpHeaderChecksum,
+    /// <summary>The IP total/payload length does not match the bytes received.</summary>
+    IpLengthMismatch,
+    /// <summary>An IPv4 fragment; VRRP packets are never fragmented.</summary>
+    Fragmented,
+    /// <summary>The IP protocol / next header is not VRRP (112).</summary>
+    NotVrrp,
+    /// <summary>TTL (IPv4) or hop limit (IPv6) is not 255 (RFC 5798 7.1).</summary>
+    BadTtl,
+    /// <summary>IPv6 source address is not link-local (RFC 5798 5.1.2.1).</summary>
+    SourceNotLinkLocal,
+    /// <summary>VRRP version is not 2 or 3, or not the configured one.</summary>
+    BadVersion,
+    /// <summary>VRRPv2 over IPv6, which RFC 3768 does not define.</summary>
+    VersionFamilyMismatch,
+    /// <summary>VRRP type is not Advertisement (1).</summary>
+    BadType,
+    /// <summary>VRRP checksum does not verify in any accepted convention.</summary>
+    BadChecksum,
+    /// <summary>The address count does not match the message length.</summary>
+    AddressCountMismatch,
+    /// <summary>The address count is zero.</summary>
+    NoAddresses,
+    /// <summary>VRRPv3 Max Advertise Interval is zero (or VRRPv2 Adver Int is zero).</summary>
+    ZeroAdvertInterval,
+    /// <summary>VRRPv2 authentication type differs from the configured one.</summary>
+    AuthTypeMismatch,
+    /// <summary>VRRPv2 authentication data (simple password) differs from the configured one.</summary>
+    AuthMismatch,
+}

@@ -1,0 +1,2 @@
+// Vrrp.Linux: the only project with syscalls (AF_PACKET sockets, netlink). See ARCHITECTURE.md.
+[assembly: System.Runtime.CompilerServices.DisableRuntimeMarshalling]

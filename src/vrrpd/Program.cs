@@ -1,0 +1,13 @@
+using Vrrpd.Commands;
+
+namespace Vrrpd;
+
+internal static class Program
+{
+    private static int Main(string[] args) => args switch
+    {
+        ["-h" or "--help" or "help", ..] => Usage.Print(Console.Out, 0),
+        ["-v" or "--version" or "version", ..] => Usage.PrintVersion(),
+        _ => Usage.Print(Console.Error, 2),
+    };
+}
