@@ -46,4 +46,12 @@ public enum ParseError : byte
     AuthTypeMismatch,
     /// <summary>VRRPv2 authentication data (simple password) differs from the configured one.</summary>
     AuthMismatch,
+    /// <summary>An ARP packet that is not Ethernet/IPv4 (hardware type 1, protocol 0x0800, sizes 6 and 4) or whose operation is not request or reply.</summary>
+    BadArpFormat,
+    /// <summary>An ARP packet whose sender and target protocol addresses differ, so it announces nothing.</summary>
+    NotGratuitousArp,
+    /// <summary>The IPv6 next header is not ICMPv6, or the ICMPv6 message is not a neighbour advertisement (type 136, code 0).</summary>
+    NotNeighborAdvertisement,
+    /// <summary>A neighbour advertisement that breaks RFC 4861 7.1.2: multicast target, Solicited flag to a multicast destination, or a malformed option.</summary>
+    BadNeighborAdvertisement,
 }

@@ -1,0 +1,191 @@
+namespace Vrrp.Core.Wire;
+
+/// <summary>
+/// A VRRP advertisement received in a frame or IP packet, after every check that needs no
+/// configuration (authentication, VRID and version are the receiver's to check). Spans point
+/// into the received buffer.
+/// </summary>
+public readonly ref struct ReceivedAdvertisement
+{
+    /// <summary>Ethernet source address (default when parsed from an IP packet).</summary>
+    public MacAddress SourceMac { get; init; }
+    /// <summary>Ethernet destination address (default when parsed from an IP packet).</summary>
+    public MacAddress DestinationMac { get; init; }
+    /// <summary>IP source address: the sender's primary (IPv4) or link-local (IPv6) address.</summary>
+    public IpAddr Source { get; init; }
+    /// <summary>IP destination: the VRRP multicast group or, for unicast peers, this host.</summary>
+    public IpAddr Destination { get; init; }
+    /// <summary>TTL or hop limit as received (always 255 once accepted).</summary>
+    public byte HopLimit { get; init; }
+    /// <summary>The advertisement.</summary>
+    public VrrpAdvertisement Advertisement { get; init; }
+    /// <summary>The checksum convention that verified (VRRPv2: <see cref="ChecksumConvention.MessageOnly"/>).</summary>
+    public ChecksumConvention Convention { get; init; }
+}
+
+/// <summary>
+/// Whole VRRP frames: Ethernet, IPv4 or IPv6 header and advertisement, built and checked as
+/// RFC 3768 and RFC 5798 require and as keepalived sends them.
+/// </summary>
+public static class VrrpFrame
+{
+    /// <summary>The TTL / hop limit VRRP is sent with and must arrive with (RFC 5798 5.1.1.3, 5.1.2.3).</summary>
+    public const byte RequiredHopLimit = 255;
+
+    /// <summary>Length of the IP packet (header and advertisement) carrying <paramref name="advert"/>.</summary>
+    public static int GetIpPacketLength(in VrrpAdvertisement advert) =>
+        (advert.Family == IpFamily.IPv6 ? Ipv6Header.Length : Ipv4Header.Length) + advert.BufferLength;
+
+    /// <summary>Length of the Ethernet frame carrying <paramref name="advert"/>, without padding or FCS.</summary>
+    public static int GetFrameLength(in VrrpAdvertisement advert) => EthernetFrame.Field.HeaderLength + GetIpPacketLength(advert);
+
+    /// <summary>
+    /// Writes an Ethernet frame carrying <paramref name="advert"/> and returns its length (the
+    /// NIC adds padding to 60 bytes and the FCS). IPv4: TTL 255, DSCP CS6, no fragmentation,
+    /// header checksum; IPv6: traffic class CS6, hop limit 255. <paramref name="source"/> and
+    /// <paramref name="destination"/> are also the VRRPv3 pseudo-header's (the real peer for unicast).
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffer is too small, or the addresses and advertisement are not all of one family.</exception>
+    public static int Write(Span<byte> buffer, MacAddress sourceMac, MacAddress destinationMac, IpAddr source, IpAddr destination,
+        in VrrpAdvertisement advert, ChecksumConvention convention = ChecksumConvention.PseudoHeader,
+        ushort ipv4Identification = 0, uint ipv6FlowLabel = 0)
+    {
+        int length = GetFrameLength(advert);
+        if (buffer.Length < length) ThrowHelper.BufferTooSmall(length, buffer.Length);
+        EthernetFrame.WriteHeader(buffer, destinationMac, sourceMac, advert.Family == IpFamily.IPv6 ? EtherType.IPv6 : EtherType.IPv4);
+        return EthernetFrame.Field.HeaderLength +
+            WriteIpPacket(buffer[EthernetFrame.Field.HeaderLength..], source, destination, advert, convention, ipv4Identification, ipv6FlowLabel);
+    }
+
+    /// <summary>
+    /// Writes the IP packet (header and advertisement) alone, for raw IP sockets with a
+    /// header-included option; returns its length. Same rules as <see cref="Write"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffer is too small, or the addresses and advertisement are not all of one family.</exception>
+    public static int WriteIpPacket(Span<byte> buffer, IpAddr source, IpAddr destination, in VrrpAdvertisement advert,
+        ChecksumConvention convention = ChecksumConvention.PseudoHeader, ushort ipv4Identification = 0, uint ipv6FlowLabel = 0)
+    {
+        int length = GetIpPacketLength(advert);
+        if (buffer.Length < length) ThrowHelper.BufferTooSmall(length, buffer.Length);
+        if (source.Family != advert.Family || destination.Family != advert.Family)
+            ThrowHelper.Argument("source, destination and advertisement must be of one address family");
+
+        if (advert.Family == IpFamily.IPv6)
+        {
+            int vrrpLength = advert.Emit(buffer[Ipv6Header.Length..], source, destination, convention);
+            new Ipv6Header
+            {
+                Source = source,
+                Destination = destination,
+                NextHeader = Checksum.VrrpProtocol,
+                PayloadLength = vrrpLength,
+                HopLimit = RequiredHopLimit,
+                TrafficClass = Ipv4Header.NetworkControlTypeOfService,
+                FlowLabel = ipv6FlowLabel,
+            }.Emit(buffer);
+            return Ipv6Header.Length + vrrpLength;
+        }
+        else
+        {
+            int vrrpLength = advert.Emit(buffer[Ipv4Header.Length..], source, destination, convention);
+            new Ipv4Header
+            {
+                Source = source,
+                Destination = destination,
+                Protocol = Checksum.VrrpProtocol,
+                PayloadLength = vrrpLength,
+                TimeToLive = RequiredHopLimit,
+                TypeOfService = Ipv4Header.NetworkControlTypeOfService,
+                Identification = ipv4Identification,
+            }.Emit(buffer);
+            return Ipv4Header.Length + vrrpLength;
+        }
+    }
+
+    /// <summary>
+    /// Parses and checks a whole Ethernet frame. Trailing Ethernet padding is accepted (an IP
+    /// length shorter than the bytes left); every failure is a distinct <see cref="ParseError"/>.
+    /// Never throws.
+    /// </summary>
+    public static ParseError TryParse(ReadOnlySpan<byte> frame, out ReceivedAdvertisement received)
+    {
+        received = default;
+        if (!EthernetFrame.TryCreate(frame, out EthernetFrame ethernet)) return ParseError.Truncated;
+        int expectedVersion = ethernet.EtherType switch
+        {
+            EtherType.IPv4 => 4,
+            EtherType.IPv6 => 6,
+            _ => 0,
+        };
+        if (expectedVersion == 0) return ParseError.UnsupportedEtherType;
+        ReadOnlySpan<byte> packet = ethernet.Payload;
+        if (packet.IsEmpty) return ParseError.Truncated;
+        if (packet[0] >> 4 != expectedVersion) return ParseError.BadIpVersion;
+
+        ParseError error = TryParseIpPacket(packet, out ReceivedAdvertisement inner);
+        if (error != ParseError.None) return error;
+        received = new ReceivedAdvertisement
+        {
+            SourceMac = ethernet.Source,
+            DestinationMac = ethernet.Destination,
+            Source = inner.Source,
+            Destination = inner.Destination,
+            HopLimit = inner.HopLimit,
+            Advertisement = inner.Advertisement,
+            Convention = inner.Convention,
+        };
+        return ParseError.None;
+    }
+
+    /// <summary>
+    /// Parses and checks an IP packet starting at the IPv4 or IPv6 header (what a raw IPv4
+    /// socket receives). The MAC addresses of the result are default. Never throws.
+    /// </summary>
+    public static ParseError TryParseIpPacket(ReadOnlySpan<byte> packet, out ReceivedAdvertisement received)
+    {
+        received = default;
+        if (packet.IsEmpty) return ParseError.Truncated;
+        IpAddr source, destination;
+        byte hopLimit;
+        ReadOnlySpan<byte> message;
+        switch (packet[0] >> 4)
+        {
+            case 4:
+            {
+                ParseError error = Ipv4Header.TryParse(packet, out Ipv4Header header, out message);
+                if (error != ParseError.None) return error;
+                if (header.Protocol != Checksum.VrrpProtocol) return ParseError.NotVrrp;
+                (source, destination, hopLimit) = (header.Source, header.Destination, header.TimeToLive);
+                break;
+            }
+            case 6:
+            {
+                ParseError error = Ipv6Header.TryParse(packet, out Ipv6Header header, out message);
+                if (error != ParseError.None) return error;
+                // Extension headers are not followed: VRRP is sent without them.
+                if (header.NextHeader != Checksum.VrrpProtocol) return ParseError.NotVrrp;
+                (source, destination, hopLimit) = (header.Source, header.Destination, header.HopLimit);
+                break;
+            }
+            default:
+                return ParseError.BadIpVersion;
+        }
+
+        // RFC 5798 7.1 (RFC 3768 7.1): a TTL or hop limit other than 255 may have crossed a router.
+        if (hopLimit != RequiredHopLimit) return ParseError.BadTtl;
+        // RFC 5798 5.1.2.1: the IPv6 source is the sender's link-local address.
+        if (source.IsIPv6 && !source.IsIPv6LinkLocal) return ParseError.SourceNotLinkLocal;
+
+        ParseError vrrpError = VrrpAdvertisement.TryParse(message, source, destination, out VrrpAdvertisement advert, out ChecksumConvention convention);
+        if (vrrpError != ParseError.None) return vrrpError;
+        received = new ReceivedAdvertisement
+        {
+            Source = source,
+            Destination = destination,
+            HopLimit = hopLimit,
+            Advertisement = advert,
+            Convention = convention,
+        };
+        return ParseError.None;
+    }
+}
