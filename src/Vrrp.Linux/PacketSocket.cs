@@ -1,0 +1,269 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Vrrp.Linux.Interop;
+
+namespace Vrrp.Linux;
+
+/// <summary>Counters of one <see cref="PacketSocket"/>, as a snapshot.</summary>
+/// <param name="FramesReceived">Frames handed to the caller.</param>
+/// <param name="FramesTruncated">Received frames longer than the buffer slot (cut; the caller sees them flagged).</param>
+/// <param name="ReceiveErrors">Receive calls that failed with something other than "nothing pending".</param>
+/// <param name="FramesSent">Frames the kernel accepted for sending.</param>
+/// <param name="SendErrors">Frames the kernel refused (link down, buffer full, ...).</param>
+/// <param name="KernelAccepted">Frames the BPF filter accepted, from PACKET_STATISTICS (as of the last <see cref="PacketSocket.RefreshKernelStatistics"/>).</param>
+/// <param name="KernelDrops">Accepted frames the kernel dropped because the socket buffer was full (same source).</param>
+/// <param name="LastError">errno of the last failed call, 0 if none.</param>
+public readonly record struct PacketSocketStatistics(
+    long FramesReceived, long FramesTruncated, long ReceiveErrors, long FramesSent, long SendErrors,
+    long KernelAccepted, long KernelDrops, int LastError);
+
+/// <summary>Options of <see cref="PacketSocket.Open"/>.</summary>
+public sealed class PacketSocketOptions
+{
+    /// <summary>Join 01:00:5e:00:00:12 (224.0.0.18). Default true.</summary>
+    public bool JoinIPv4Group { get; init; } = true;
+
+    /// <summary>Join 33:33:00:00:00:12 (ff02::12). Default true.</summary>
+    public bool JoinIPv6Group { get; init; } = true;
+
+    /// <summary>
+    /// Receive buffer in bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF). The default holds
+    /// thousands of adverts, enough for 255 routers at 10 ms through a 100 ms stall of the loop.
+    /// </summary>
+    public int ReceiveBufferBytes { get; init; } = 4 << 20;
+
+    /// <summary>Attach <see cref="Bpf.VrrpFilter"/>. Only tests turn this off.</summary>
+    public bool AttachFilter { get; init; } = true;
+}
+
+/// <summary>
+/// The VRRP transport of one interface: an AF_PACKET socket bound to its ifindex, non-blocking,
+/// with <see cref="Bpf.VrrpFilter"/> running in the kernel, membership of the VRRP multicast MAC
+/// addresses, and our own transmitted frames not fed back (PACKET_IGNORE_OUTGOING and the
+/// filter's packet-type test). It serves every VRID of the interface: frames are demultiplexed by
+/// <see cref="VrrpDemux"/> in user space. Whole frames go out as given (adverts, gratuitous ARP,
+/// neighbour advertisements built by Vrrp.Core). Receive and send never allocate and never throw
+/// for network conditions: failures are counted and reported through return values.
+/// </summary>
+public sealed unsafe class PacketSocket : IDisposable
+{
+    /// <summary>01:00:5e:00:00:12, the MAC of 224.0.0.18.</summary>
+    public static ReadOnlySpan<byte> VrrpGroupMacV4 => [0x01, 0x00, 0x5e, 0x00, 0x00, 0x12];
+
+    /// <summary>33:33:00:00:00:12, the MAC of ff02::12.</summary>
+    public static ReadOnlySpan<byte> VrrpGroupMacV6 => [0x33, 0x33, 0x00, 0x00, 0x00, 0x12];
+
+    private readonly SafeSocketHandle _handle;
+    private long _received, _truncated, _receiveErrors, _sent, _sendErrors, _kernelAccepted, _kernelDrops;
+    private int _lastError;
+
+    private PacketSocket(SafeSocketHandle handle, int ifIndex)
+    {
+        _handle = handle;
+        IfIndex = ifIndex;
+    }
+
+    /// <summary>The interface index the socket is bound to.</summary>
+    public int IfIndex { get; }
+
+    /// <summary>The socket, to register with <see cref="Epoll"/>.</summary>
+    public SafeSocketHandle Handle => _handle;
+
+    /// <summary>The counters so far.</summary>
+    public PacketSocketStatistics Statistics =>
+        new(_received, _truncated, _receiveErrors, _sent, _sendErrors, _kernelAccepted, _kernelDrops, _lastError);
+
+    /// <summary>
+    /// Opens the socket on interface <paramref name="ifIndex"/> in the calling thread's network
+    /// namespace (see <see cref="NetworkNamespace"/>).
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">A setup call failed (no such interface, not root, ...).</exception>
+    public static PacketSocket Open(int ifIndex, PacketSocketOptions? options = null)
+    {
+        options ??= new PacketSocketOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(ifIndex, 1);
+        // Protocol 0 at creation: nothing is queued until bind names a protocol, so no frame
+        // gets in before the filter is attached.
+        int fd = Libc.Socket(Sock.AF_PACKET, Sock.SOCK_RAW | Sock.SOCK_NONBLOCK | Sock.SOCK_CLOEXEC, 0);
+        if (fd < 0) LinuxError.Throw("socket(AF_PACKET)");
+        var handle = new SafeSocketHandle(fd, ownsHandle: true);
+        try
+        {
+            if (options.AttachFilter) AttachFilter(handle, Bpf.VrrpFilter);
+            // Kernel >= 4.20: our transmissions are not even cloned to this socket.
+            int one = 1;
+            if (Libc.SetSockOpt(handle, Packet.SOL_PACKET, Packet.PACKET_IGNORE_OUTGOING, &one, sizeof(int)) < 0 && LinuxError.Last != Errno.ENOPROTOOPT)
+                LinuxError.Throw("setsockopt(PACKET_IGNORE_OUTGOING)");
+            SetReceiveBuffer(handle, options.ReceiveBufferBytes);
+
+            SockAddrLl address = default;
+            address.Family = Sock.AF_PACKET;
+            address.Protocol = BinaryPrimitives.ReverseEndianness((ushort)Packet.ETH_P_ALL);
+            address.IfIndex = ifIndex;
+            if (Libc.Bind(handle, &address, (uint)sizeof(SockAddrLl)) < 0) LinuxError.Throw($"bind(AF_PACKET, ifindex {ifIndex})");
+
+            var socket = new PacketSocket(handle, ifIndex);
+            if (options.JoinIPv4Group) socket.JoinMulticast(VrrpGroupMacV4);
+            if (options.JoinIPv6Group) socket.JoinMulticast(VrrpGroupMacV6);
+            return socket;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds a link-layer multicast membership (PACKET_ADD_MEMBERSHIP); it shows in <c>ip maddr</c>.</summary>
+    public void JoinMulticast(ReadOnlySpan<byte> mac) => Membership(Packet.PACKET_ADD_MEMBERSHIP, mac);
+
+    /// <summary>Drops a membership added by <see cref="JoinMulticast"/>.</summary>
+    public void LeaveMulticast(ReadOnlySpan<byte> mac) => Membership(Packet.PACKET_DROP_MEMBERSHIP, mac);
+
+    /// <summary>
+    /// Receives every pending frame that fits in <paramref name="batch"/> with one recvmmsg
+    /// call. Returns the number received (also <see cref="FrameBatch.Count"/>); 0 when nothing
+    /// is pending or the call failed (counted in <see cref="Statistics"/>).
+    /// </summary>
+    public int Receive(FrameBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        MMsgHdr* headers = batch.PrepareReceive();
+        int n = Libc.RecvMMsg(_handle, headers, (uint)batch.Capacity, Sock.MSG_DONTWAIT, null);
+        if (n <= 0)
+        {
+            if (n < 0) ReceiveFailed(LinuxError.Last);
+            return 0;
+        }
+        batch.CompleteReceive(n);
+        _received += n;
+        for (int i = 0; i < n; i++)
+            if (batch.IsTruncated(i)) _truncated++;
+        return n;
+    }
+
+    /// <summary>
+    /// Receives one frame into <paramref name="buffer"/>. Returns its length (the frame is cut
+    /// to the buffer if longer, and counted as truncated), or 0 when nothing is pending or the
+    /// call failed (counted).
+    /// </summary>
+    public int Receive(Span<byte> buffer)
+    {
+        nint n;
+        fixed (byte* p = buffer)
+            n = Libc.Recv(_handle, p, (nuint)buffer.Length, Sock.MSG_DONTWAIT | Sock.MSG_TRUNC);
+        if (n < 0)
+        {
+            ReceiveFailed(LinuxError.Last);
+            return 0;
+        }
+        _received++;
+        if (n > buffer.Length)
+        {
+            _truncated++;
+            return buffer.Length;
+        }
+        return (int)n;
+    }
+
+    /// <summary>
+    /// Sends one whole Ethernet frame out of the interface. Returns 0 on success, else the
+    /// errno (ENETDOWN when the link is down, EAGAIN when the send buffer is full, ...), counted.
+    /// </summary>
+    public int Send(ReadOnlySpan<byte> frame)
+    {
+        nint n;
+        fixed (byte* p = frame)
+            n = Libc.Send(_handle, p, (nuint)frame.Length, Sock.MSG_DONTWAIT);
+        if (n < 0) return SendFailed(LinuxError.Last, 1);
+        _sent++;
+        return 0;
+    }
+
+    /// <summary>
+    /// Sends the frames appended to <paramref name="batch"/> with sendmmsg. Returns the number
+    /// the kernel accepted; the rest (after the first refused) are counted as send errors.
+    /// </summary>
+    public int Send(FrameBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        int total = batch.Count, done = 0;
+        while (done < total)
+        {
+            int n = Libc.SendMMsg(_handle, batch.PrepareSend(done), (uint)(total - done), Sock.MSG_DONTWAIT);
+            if (n <= 0)
+            {
+                SendFailed(n < 0 ? LinuxError.Last : Errno.EAGAIN, total - done);
+                break;
+            }
+            done += n;
+            _sent += n;
+        }
+        return done;
+    }
+
+    /// <summary>
+    /// Reads PACKET_STATISTICS (which the kernel resets on each read) into the cumulative
+    /// <see cref="PacketSocketStatistics.KernelAccepted"/> and <see cref="PacketSocketStatistics.KernelDrops"/>.
+    /// </summary>
+    public void RefreshKernelStatistics()
+    {
+        TPacketStats stats;
+        uint length = (uint)sizeof(TPacketStats);
+        if (Libc.GetSockOpt(_handle, Packet.SOL_PACKET, Packet.PACKET_STATISTICS, &stats, &length) < 0)
+        {
+            _lastError = LinuxError.Last;
+            return;
+        }
+        _kernelAccepted += stats.Packets;
+        _kernelDrops += stats.Drops;
+    }
+
+    private void ReceiveFailed(int errno)
+    {
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) return;
+        _receiveErrors++;
+        _lastError = errno;
+    }
+
+    private int SendFailed(int errno, int frames)
+    {
+        _sendErrors += frames;
+        _lastError = errno;
+        return errno;
+    }
+
+    private void Membership(int option, ReadOnlySpan<byte> mac)
+    {
+        if (mac.Length != 6) throw new ArgumentException("A MAC address is 6 bytes.", nameof(mac));
+        PacketMreq request = default;
+        request.IfIndex = IfIndex;
+        request.Type = Packet.PACKET_MR_MULTICAST;
+        request.AddressLength = 6;
+        mac.CopyTo(new Span<byte>(request.Address, 8));
+        if (Libc.SetSockOpt(_handle, Packet.SOL_PACKET, option, &request, (uint)sizeof(PacketMreq)) < 0)
+            LinuxError.Throw(option == Packet.PACKET_ADD_MEMBERSHIP ? "PACKET_ADD_MEMBERSHIP" : "PACKET_DROP_MEMBERSHIP");
+    }
+
+    internal static void AttachFilter(SafeSocketHandle handle, ReadOnlySpan<BpfInstruction> program)
+    {
+        fixed (BpfInstruction* instructions = program)
+        {
+            SockFProg prog = new() { Length = (ushort)program.Length, Filter = instructions };
+            if (Libc.SetSockOpt(handle, Sock.SOL_SOCKET, Sock.SO_ATTACH_FILTER, &prog, (uint)sizeof(SockFProg)) < 0)
+                LinuxError.Throw("setsockopt(SO_ATTACH_FILTER)");
+        }
+    }
+
+    internal static void SetReceiveBuffer(SafeSocketHandle handle, int bytes)
+    {
+        if (bytes <= 0) return;
+        // FORCE passes net.core.rmem_max (we run as root); plain SO_RCVBUF is capped by it.
+        if (Libc.SetSockOpt(handle, Sock.SOL_SOCKET, Sock.SO_RCVBUFFORCE, &bytes, sizeof(int)) < 0)
+            _ = Libc.SetSockOpt(handle, Sock.SOL_SOCKET, Sock.SO_RCVBUF, &bytes, sizeof(int));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _handle.Dispose();
+}
