@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Vrrp.Core.Wire;
 using Vrrp.Linux.Interop;
 
 namespace Vrrp.Linux;
@@ -49,10 +50,10 @@ public sealed class PacketSocketOptions
 public sealed unsafe class PacketSocket : IDisposable
 {
     /// <summary>01:00:5e:00:00:12, the MAC of 224.0.0.18.</summary>
-    public static ReadOnlySpan<byte> VrrpGroupMacV4 => [0x01, 0x00, 0x5e, 0x00, 0x00, 0x12];
+    public static MacAddress VrrpGroupMacV4 { get; } = MacAddress.MulticastFor(IpAddr.VrrpMulticastV4);
 
     /// <summary>33:33:00:00:00:12, the MAC of ff02::12.</summary>
-    public static ReadOnlySpan<byte> VrrpGroupMacV6 => [0x33, 0x33, 0x00, 0x00, 0x00, 0x12];
+    public static MacAddress VrrpGroupMacV6 { get; } = MacAddress.MulticastFor(IpAddr.VrrpMulticastV6);
 
     private readonly SafeSocketHandle _handle;
     private long _received, _truncated, _receiveErrors, _sent, _sendErrors, _kernelAccepted, _kernelDrops;
@@ -116,10 +117,10 @@ public sealed unsafe class PacketSocket : IDisposable
     }
 
     /// <summary>Adds a link-layer multicast membership (PACKET_ADD_MEMBERSHIP); it shows in <c>ip maddr</c>.</summary>
-    public void JoinMulticast(ReadOnlySpan<byte> mac) => Membership(Packet.PACKET_ADD_MEMBERSHIP, mac);
+    public void JoinMulticast(MacAddress mac) => Membership(Packet.PACKET_ADD_MEMBERSHIP, mac);
 
     /// <summary>Drops a membership added by <see cref="JoinMulticast"/>.</summary>
-    public void LeaveMulticast(ReadOnlySpan<byte> mac) => Membership(Packet.PACKET_DROP_MEMBERSHIP, mac);
+    public void LeaveMulticast(MacAddress mac) => Membership(Packet.PACKET_DROP_MEMBERSHIP, mac);
 
     /// <summary>
     /// Receives every pending frame that fits in <paramref name="batch"/> with one recvmmsg
@@ -234,14 +235,13 @@ public sealed unsafe class PacketSocket : IDisposable
         return errno;
     }
 
-    private void Membership(int option, ReadOnlySpan<byte> mac)
+    private void Membership(int option, MacAddress mac)
     {
-        if (mac.Length != 6) throw new ArgumentException("A MAC address is 6 bytes.", nameof(mac));
         PacketMreq request = default;
         request.IfIndex = IfIndex;
         request.Type = Packet.PACKET_MR_MULTICAST;
         request.AddressLength = 6;
-        mac.CopyTo(new Span<byte>(request.Address, 8));
+        mac.WriteTo(new Span<byte>(request.Address, 8));
         if (Libc.SetSockOpt(_handle, Packet.SOL_PACKET, option, &request, (uint)sizeof(PacketMreq)) < 0)
             LinuxError.Throw(option == Packet.PACKET_ADD_MEMBERSHIP ? "PACKET_ADD_MEMBERSHIP" : "PACKET_DROP_MEMBERSHIP");
     }

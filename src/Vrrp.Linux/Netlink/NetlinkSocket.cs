@@ -161,6 +161,39 @@ public sealed unsafe class NetlinkSocket : IDisposable
     }
 
     /// <summary>
+    /// Sends a single get request (RTM_GETLINK by name, say) and calls <paramref name="handler"/>
+    /// with the answer. Returns 0, or the errno the kernel answered instead (ENODEV, ...).
+    /// </summary>
+    public int Get(ReadOnlySpan<byte> request, NetlinkMessageHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var first = new NetlinkMessageReader(request);
+        if (!first.TryRead(out NetlinkMessage req)) throw new ArgumentException("Empty request.", nameof(request));
+        uint sequence = req.Sequence;
+        ushort type = req.Type;
+        LastKernelMessage = null;
+        Send(request, sequence);
+        while (true)
+        {
+            int n = ReceiveDatagram(type);
+            var reader = new NetlinkMessageReader(_receive.AsSpan(0, n));
+            while (reader.TryRead(out NetlinkMessage message))
+            {
+                if (message.Sequence != sequence) continue;
+                if (message.Type == Nl.NLMSG_ERROR)
+                {
+                    int errno = ReadError(message, out string? text);
+                    LastKernelMessage = text;
+                    if (errno != 0) return errno;
+                    continue;
+                }
+                handler(message);
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>
     /// Receives one datagram without waiting (monitor sockets opened non-blocking). Returns its
     /// length, 0 if none is pending, or -errno (notably -ENOBUFS: the kernel dropped
     /// notifications because the buffer was full).

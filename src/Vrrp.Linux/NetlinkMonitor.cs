@@ -1,0 +1,200 @@
+using System.Net.Sockets;
+using Vrrp.Core.Wire;
+using Vrrp.Linux.Interop;
+using Vrrp.Linux.Netlink;
+
+namespace Vrrp.Linux;
+
+/// <summary>What a <see cref="NetlinkEvent"/> reports.</summary>
+public enum NetlinkEventKind : byte
+{
+    /// <summary>A link appeared or its flags, operational state, MTU or MAC changed: see <see cref="NetlinkEvent.Link"/>.</summary>
+    LinkChanged,
+    /// <summary>A link was deleted.</summary>
+    LinkRemoved,
+    /// <summary>An address was added: see <see cref="NetlinkEvent.Address"/>.</summary>
+    AddressAdded,
+    /// <summary>An address was removed (by anyone: a VIP removed behind our back while Master must be put back).</summary>
+    AddressRemoved,
+    /// <summary>
+    /// The kernel dropped notifications (ENOBUFS); the monitor re-read every link and address
+    /// and the events that follow this one bring the caller up to date. Nothing was missed.
+    /// </summary>
+    Resynchronized,
+}
+
+/// <summary>One change reported by <see cref="NetlinkMonitor"/>.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="Link">The link's new state (link events).</param>
+/// <param name="Address">The address (address events).</param>
+public readonly record struct NetlinkEvent(NetlinkEventKind Kind, LinkState Link, InterfaceAddress Address);
+
+/// <summary>
+/// Watches links and addresses: a non-blocking netlink socket subscribed to RTNLGRP_LINK,
+/// RTNLGRP_IPV4_IFADDR and RTNLGRP_IPV6_IFADDR that the event loop registers with
+/// <see cref="Epoll"/>; when it is readable, the loop calls <see cref="TryRead"/> until false.
+/// The monitor keeps the current state of every link and address, reports only real changes
+/// (carrier, admin state, MTU, MAC; addresses added or removed), answers
+/// <see cref="TryGetLink"/> / <see cref="HasAddress"/>, and on overflow (ENOBUFS) re-reads
+/// everything and reports the difference, so no change is ever silently missed. No allocation
+/// per event in the steady state.
+/// </summary>
+public sealed class NetlinkMonitor : IDisposable
+{
+    private readonly NetlinkSocket _events;
+    private readonly NetlinkSocket _requests;
+    private readonly LinkManager _linkManager;
+    private readonly AddressManager _addressManager;
+    private readonly Dictionary<int, LinkState> _links = [];
+    private readonly HashSet<AddressKey> _addresses = [];
+    private readonly Queue<NetlinkEvent> _pending = new(256);
+
+    private readonly record struct AddressKey(int IfIndex, IpAddr Address, byte PrefixLength);
+
+    private NetlinkMonitor(NetlinkSocket events, NetlinkSocket requests)
+    {
+        _events = events;
+        _requests = requests;
+        _linkManager = new LinkManager(requests);
+        _addressManager = new AddressManager(requests);
+    }
+
+    /// <summary>The socket to register with <see cref="Epoll"/>.</summary>
+    public SafeSocketHandle Handle => _events.Handle;
+
+    /// <summary>How many times the kernel reported an overflow and the monitor resynchronized.</summary>
+    public long Overflows { get; private set; }
+
+    /// <summary>Netlink messages that could not be read (malformed), ignored.</summary>
+    public long MalformedMessages { get; private set; }
+
+    /// <summary>
+    /// Subscribes, then reads the current links and addresses, in the calling thread's network
+    /// namespace. <paramref name="receiveBufferBytes"/> sizes the event socket's buffer (tests
+    /// make it tiny to provoke ENOBUFS).
+    /// </summary>
+    public static NetlinkMonitor Open(int receiveBufferBytes = 1 << 20)
+    {
+        // Subscribe before the initial dump, so nothing falls between the two.
+        NetlinkSocket events = NetlinkSocket.Open([Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR], receiveBufferBytes, blocking: false);
+        NetlinkSocket? requests = null;
+        try
+        {
+            requests = NetlinkSocket.Open();
+            var monitor = new NetlinkMonitor(events, requests);
+            monitor.Reload(report: false);
+            return monitor;
+        }
+        catch
+        {
+            events.Dispose();
+            requests?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The last known state of link <paramref name="index"/>.</summary>
+    public bool TryGetLink(int index, out LinkState state) => _links.TryGetValue(index, out state);
+
+    /// <summary>True if <paramref name="address"/>/<paramref name="prefixLength"/> is on interface <paramref name="ifIndex"/>.</summary>
+    public bool HasAddress(int ifIndex, IpAddr address, byte prefixLength) => _addresses.Contains(new AddressKey(ifIndex, address, prefixLength));
+
+    /// <summary>
+    /// The next change, reading the socket when nothing is queued. False when everything
+    /// pending has been reported (then wait for epoll again).
+    /// </summary>
+    public bool TryRead(out NetlinkEvent change)
+    {
+        while (!_pending.TryDequeue(out change))
+        {
+            int n = _events.TryReceive(out ReadOnlySpan<byte> datagram);
+            if (n == 0) return false;
+            if (n < 0)
+            {
+                if (-n == Errno.ENOBUFS) Resynchronize();
+                else throw new NetlinkException("netlink monitor", "receive", -n);
+                continue;
+            }
+            Process(datagram);
+        }
+        return true;
+    }
+
+    private void Process(ReadOnlySpan<byte> datagram)
+    {
+        var reader = new NetlinkMessageReader(datagram);
+        while (reader.TryRead(out NetlinkMessage message))
+        {
+            switch (message.Type)
+            {
+                case Rtnl.RTM_NEWLINK when LinkState.TryRead(message, out LinkState link):
+                    LinkSeen(link);
+                    break;
+                case Rtnl.RTM_DELLINK when LinkState.TryRead(message, out LinkState link):
+                    if (_links.Remove(link.Index)) _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.LinkRemoved, link, default));
+                    break;
+                case Rtnl.RTM_NEWADDR when InterfaceAddress.TryRead(message, out InterfaceAddress address):
+                    if (_addresses.Add(Key(address))) _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.AddressAdded, default, address));
+                    break;
+                case Rtnl.RTM_DELADDR when InterfaceAddress.TryRead(message, out InterfaceAddress address):
+                    if (_addresses.Remove(Key(address))) _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.AddressRemoved, default, address));
+                    break;
+                case Rtnl.RTM_NEWLINK or Rtnl.RTM_DELLINK or Rtnl.RTM_NEWADDR or Rtnl.RTM_DELADDR:
+                    MalformedMessages++;
+                    break;
+            }
+        }
+        if (reader.IsMalformed) MalformedMessages++;
+    }
+
+    private void LinkSeen(LinkState link)
+    {
+        if (_links.TryGetValue(link.Index, out LinkState known) && known == link) return;
+        _links[link.Index] = link;
+        _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.LinkChanged, link, default));
+    }
+
+    // ENOBUFS: notifications were lost. Discard what is queued (it predates the dump), re-read
+    // everything and report the difference from what we knew.
+    private void Resynchronize()
+    {
+        Overflows++;
+        while (_events.TryReceive(out _) != 0) { }
+        _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.Resynchronized, default, default));
+        Reload(report: true);
+    }
+
+    private void Reload(bool report)
+    {
+        var links = new Dictionary<int, LinkState>();
+        foreach (InterfaceInfo info in _linkManager.List()) links[info.Index] = info.State;
+        var addresses = new Dictionary<AddressKey, InterfaceAddress>();
+        foreach (InterfaceAddress a in _addressManager.List()) addresses[Key(a)] = a;
+
+        if (report)
+        {
+            foreach ((int index, LinkState old) in _links)
+                if (!links.ContainsKey(index)) _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.LinkRemoved, old, default));
+            foreach ((int index, LinkState link) in links)
+                if (!_links.TryGetValue(index, out LinkState old) || old != link) _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.LinkChanged, link, default));
+            foreach (AddressKey key in _addresses)
+                if (!addresses.ContainsKey(key))
+                    _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.AddressRemoved, default, new InterfaceAddress(key.IfIndex, key.Address, key.PrefixLength, 0, 0, 0)));
+            foreach ((AddressKey key, InterfaceAddress address) in addresses)
+                if (!_addresses.Contains(key)) _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.AddressAdded, default, address));
+        }
+        _links.Clear();
+        foreach ((int index, LinkState link) in links) _links[index] = link;
+        _addresses.Clear();
+        foreach (AddressKey key in addresses.Keys) _addresses.Add(key);
+    }
+
+    private static AddressKey Key(in InterfaceAddress a) => new(a.IfIndex, a.Address, a.PrefixLength);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _events.Dispose();
+        _requests.Dispose();
+    }
+}
