@@ -18,8 +18,13 @@ public readonly record struct LinkState(int Index, uint Flags, byte OperState, i
     /// <summary>The physical layer has carrier (IFF_LOWER_UP).</summary>
     public bool HasCarrier => (Flags & Rtnl.IFF_LOWER_UP) != 0;
 
-    /// <summary>Usable: up and running (IFF_UP and IFF_RUNNING), what keepalived calls up.</summary>
-    public bool IsOperational => (Flags & (Rtnl.IFF_UP | Rtnl.IFF_RUNNING)) == (Rtnl.IFF_UP | Rtnl.IFF_RUNNING);
+    /// <summary>
+    /// Usable for VRRP: administratively up with carrier (IFF_UP and IFF_LOWER_UP). This is
+    /// what a router's Fault input follows. IFF_LOWER_UP changes the moment the driver reports
+    /// carrier; IFF_RUNNING (keepalived's test) waits for the kernel's linkwatch work, which
+    /// can lag up to a second.
+    /// </summary>
+    public bool IsOperational => (Flags & (Rtnl.IFF_UP | Rtnl.IFF_LOWER_UP)) == (Rtnl.IFF_UP | Rtnl.IFF_LOWER_UP);
 
     /// <summary>Reads an RTM_NEWLINK / RTM_DELLINK message; false if malformed.</summary>
     public static bool TryRead(in NetlinkMessage message, out LinkState state)

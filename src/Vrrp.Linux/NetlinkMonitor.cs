@@ -48,6 +48,8 @@ public sealed class NetlinkMonitor : IDisposable
     private readonly Dictionary<int, LinkState> _links = [];
     private readonly HashSet<AddressKey> _addresses = [];
     private readonly Queue<NetlinkEvent> _pending = new(256);
+    private readonly byte[] _pollRequest = new byte[64];
+    private readonly NetlinkMessageHandler _pollHandler;
 
     private readonly record struct AddressKey(int IfIndex, IpAddr Address, byte PrefixLength);
 
@@ -57,6 +59,10 @@ public sealed class NetlinkMonitor : IDisposable
         _requests = requests;
         _linkManager = new LinkManager(requests);
         _addressManager = new AddressManager(requests);
+        _pollHandler = (in NetlinkMessage m) =>
+        {
+            if (m.Type == Rtnl.RTM_NEWLINK && LinkState.TryRead(m, out LinkState link)) LinkSeen(link);
+        };
     }
 
     /// <summary>The socket to register with <see cref="Epoll"/>.</summary>
@@ -98,6 +104,31 @@ public sealed class NetlinkMonitor : IDisposable
 
     /// <summary>True if <paramref name="address"/>/<paramref name="prefixLength"/> is on interface <paramref name="ifIndex"/>.</summary>
     public bool HasAddress(int ifIndex, IpAddr address, byte prefixLength) => _addresses.Contains(new AddressKey(ifIndex, address, prefixLength));
+
+    /// <summary>
+    /// Reads the current state of the given links and queues a <see cref="NetlinkEventKind.LinkChanged"/>
+    /// for each that changed. The kernel sends carrier changes through its linkwatch work,
+    /// which runs at most once a second: a carrier loss within a second of any other link
+    /// event in the namespace is announced up to a second late, while the flags read here are
+    /// current. The event loop calls this for the interfaces it tracks every few tens of
+    /// milliseconds (one netlink round trip each, no allocation) to see carrier loss at once.
+    /// Returns the number of links that changed.
+    /// </summary>
+    public int PollLinks(ReadOnlySpan<int> indexes)
+    {
+        int before = _pending.Count;
+        foreach (int index in indexes)
+        {
+            var writer = new NetlinkWriter(_pollRequest);
+            writer.BeginMessage(Rtnl.RTM_GETLINK, Nl.NLM_F_REQUEST, _requests.NextSequence());
+            writer.WriteHeader(new IfInfoMsg { Family = Sock.AF_UNSPEC, Index = index });
+            writer.EndMessage();
+            int errno = _requests.Get(writer.Written, _pollHandler);
+            if (errno == Errno.ENODEV && _links.Remove(index, out LinkState gone))
+                _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.LinkRemoved, gone, default));
+        }
+        return _pending.Count - before;
+    }
 
     /// <summary>
     /// The next change, reading the socket when nothing is queued. False when everything

@@ -170,3 +170,13 @@ internal struct IfaCacheInfo
     public uint CreatedStamp;
     public uint UpdatedStamp;
 }
+
+/// <summary><c>struct sockaddr_nl</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct SockAddrNl
+{
+    public ushort Family;
+    public ushort Pad;
+    public uint PortId;
+    public uint Groups;
+}

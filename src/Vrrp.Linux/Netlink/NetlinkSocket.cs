@@ -8,7 +8,7 @@ namespace Vrrp.Linux.Netlink;
 public delegate void NetlinkMessageHandler(in NetlinkMessage message);
 
 /// <summary>
-/// A NETLINK_ROUTE socket: the one P/Invoke is <c>socket()</c>; the descriptor goes into a
+/// A NETLINK_ROUTE socket: created with <c>socket()</c> and bound with <c>bind()</c> (P/Invoke); the descriptor goes into a
 /// <see cref="SafeSocketHandle"/> and a managed <see cref="System.Net.Sockets.Socket"/> does the
 /// sending and receiving. Requests carry sequence numbers and wait for their ACK; a batch of
 /// requests goes out in one send and its ACKs are collected together. Not thread-safe: one
@@ -65,14 +65,12 @@ public sealed unsafe class NetlinkSocket : IDisposable
         {
             PacketSocket.SetReceiveBuffer(handle, receiveBufferBytes);
             // Error ACKs carry only the header of the failed request, plus the kernel's reason.
-            socket.SetRawSocketOption(Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, One);
-            socket.SetRawSocketOption(Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, One);
-            Span<byte> value = stackalloc byte[4];
-            foreach (int group in groups)
-            {
-                MemoryMarshal.Write(value, group);
-                socket.SetRawSocketOption(Nl.SOL_NETLINK, Nl.NETLINK_ADD_MEMBERSHIP, value);
-            }
+            SetOption(handle, Nl.NETLINK_CAP_ACK, 1);
+            SetOption(handle, Nl.NETLINK_EXT_ACK, 1);
+            // Bind for a port id: an unbound socket (port 0) is skipped by kernel broadcasts.
+            SockAddrNl local = new() { Family = Sock.AF_NETLINK };
+            if (Libc.Bind(handle, &local, (uint)sizeof(SockAddrNl)) < 0) LinuxError.Throw("bind(AF_NETLINK)");
+            foreach (int group in groups) SetOption(handle, Nl.NETLINK_ADD_MEMBERSHIP, group);
             socket.Blocking = blocking;
             if (blocking) socket.ReceiveTimeout = (int)ReplyTimeout.TotalMilliseconds;
             return new NetlinkSocket(socket);
@@ -84,7 +82,10 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> One => [1, 0, 0, 0];
+    private static void SetOption(SafeSocketHandle handle, int option, int value)
+    {
+        if (Libc.SetSockOpt(handle, Nl.SOL_NETLINK, option, &value, sizeof(int)) < 0) LinuxError.Throw($"setsockopt(SOL_NETLINK, {option})");
+    }
 
     /// <summary>A fresh sequence number for a request.</summary>
     public uint NextSequence() => ++_sequence == 0 ? ++_sequence : _sequence;
