@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Vrrp.Core.Wire;
 
@@ -19,23 +20,38 @@ public static class Checksum
     /// <summary>Adds <paramref name="data"/> to a running sum. An odd trailing byte is padded with zero.</summary>
     public static ulong Accumulate(ReadOnlySpan<byte> data, ulong sum = 0)
     {
-        // 32-bit big-endian words summed into 64 bits: 2^16 == 1 (mod 2^16 - 1), so folding at
-        // the end gives the same result as summing 16-bit words, with half the additions.
-        while (data.Length >= 4)
+        // RFC 1071 2(B): the one's complement sum does not depend on byte order, so the data is
+        // summed in native 64-bit words with end-around carry (2^64 == 1 mod 2^16 - 1), folded,
+        // and only the 16-bit result is put in network order.
+        ulong native = 0;
+        while (data.Length >= 8)
         {
-            sum += BinaryPrimitives.ReadUInt32BigEndian(data);
+            native = AddWithCarry(native, MemoryMarshal.Read<ulong>(data));
+            data = data[8..];
+        }
+        if (data.Length >= 4)
+        {
+            native = AddWithCarry(native, MemoryMarshal.Read<uint>(data));
             data = data[4..];
         }
         if (data.Length >= 2)
         {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data);
+            native = AddWithCarry(native, MemoryMarshal.Read<ushort>(data));
             data = data[2..];
         }
         if (data.Length == 1)
         {
-            sum += (uint)data[0] << 8;
+            // The lone byte is the high-order byte of a network-order word.
+            native = AddWithCarry(native, BitConverter.IsLittleEndian ? data[0] : (ulong)data[0] << 8);
         }
-        return sum;
+        ushort folded = Fold(native);
+        return sum + (BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(folded) : folded);
+    }
+
+    private static ulong AddWithCarry(ulong sum, ulong value)
+    {
+        sum += value;
+        return sum + (sum < value ? 1UL : 0UL);
     }
 
     /// <summary>Folds a running sum to 16 bits with end-around carry.</summary>

@@ -45,7 +45,7 @@ public readonly ref struct Ipv4Packet
 
     private readonly ReadOnlySpan<byte> _buffer;
 
-    private Ipv4Packet(ReadOnlySpan<byte> buffer) => _buffer = buffer;
+    internal Ipv4Packet(ReadOnlySpan<byte> buffer) => _buffer = buffer;
 
     /// <summary>Wraps <paramref name="buffer"/> if it holds at least a 20-byte header.</summary>
     public static bool TryCreate(ReadOnlySpan<byte> buffer, out Ipv4Packet packet)
@@ -118,17 +118,9 @@ public readonly record struct Ipv4Header
     {
         header = default;
         payload = default;
-        if (!Ipv4Packet.TryCreate(packet, out Ipv4Packet view)) return ParseError.Truncated;
-        if (view.Version != 4) return ParseError.BadIpVersion;
-        int headerLength = view.HeaderLength;
-        if (headerLength < Length || headerLength > packet.Length) return ParseError.BadIpHeaderLength;
-        // RFC 791 3.1: the checksum covers the header (with options) only.
-        if (!Checksum.Verify(packet[..headerLength])) return ParseError.BadIpHeaderChecksum;
-        int totalLength = view.TotalLength;
-        if (totalLength < headerLength || totalLength > packet.Length) return ParseError.IpLengthMismatch;
-        ushort fragment = view.FlagsAndFragmentOffset;
-        if ((fragment & (Ipv4Packet.MoreFragmentsFlag | Ipv4Packet.FragmentOffsetMask)) != 0) return ParseError.Fragmented;
-
+        ParseError error = Validate(packet, out int headerLength, out int totalLength);
+        if (error != ParseError.None) return error;
+        Ipv4Packet view = new(packet);
         header = new Ipv4Header
         {
             Source = view.Source,
@@ -138,9 +130,26 @@ public readonly record struct Ipv4Header
             TimeToLive = view.TimeToLive,
             TypeOfService = view.TypeOfService,
             Identification = view.Identification,
-            DontFragment = (fragment & Ipv4Packet.DontFragmentFlag) != 0,
+            DontFragment = (view.FlagsAndFragmentOffset & Ipv4Packet.DontFragmentFlag) != 0,
         };
         payload = packet[headerLength..totalLength];
+        return ParseError.None;
+    }
+
+    // The checks of TryParse without building the repr, for the receive hot path.
+    internal static ParseError Validate(ReadOnlySpan<byte> packet, out int headerLength, out int totalLength)
+    {
+        headerLength = totalLength = 0;
+        if (packet.Length < Length) return ParseError.Truncated;
+        Ipv4Packet view = new(packet);
+        if (view.Version != 4) return ParseError.BadIpVersion;
+        headerLength = view.HeaderLength;
+        if (headerLength < Length || headerLength > packet.Length) return ParseError.BadIpHeaderLength;
+        // RFC 791 3.1: the checksum covers the header (with options) only.
+        if (!Checksum.Verify(packet[..headerLength])) return ParseError.BadIpHeaderChecksum;
+        totalLength = view.TotalLength;
+        if (totalLength < headerLength || totalLength > packet.Length) return ParseError.IpLengthMismatch;
+        if ((view.FlagsAndFragmentOffset & (Ipv4Packet.MoreFragmentsFlag | Ipv4Packet.FragmentOffsetMask)) != 0) return ParseError.Fragmented;
         return ParseError.None;
     }
 

@@ -29,7 +29,7 @@ public readonly ref struct Ipv6Packet
 
     private readonly ReadOnlySpan<byte> _buffer;
 
-    private Ipv6Packet(ReadOnlySpan<byte> buffer) => _buffer = buffer;
+    internal Ipv6Packet(ReadOnlySpan<byte> buffer) => _buffer = buffer;
 
     /// <summary>Wraps <paramref name="buffer"/> if it holds at least the 40-byte header.</summary>
     public static bool TryCreate(ReadOnlySpan<byte> buffer, out Ipv6Packet packet)
@@ -93,11 +93,9 @@ public readonly record struct Ipv6Header
     {
         header = default;
         payload = default;
-        if (!Ipv6Packet.TryCreate(packet, out Ipv6Packet view)) return ParseError.Truncated;
-        if (view.Version != 6) return ParseError.BadIpVersion;
-        int payloadLength = view.PayloadLength;
-        if (payloadLength > packet.Length - Length) return ParseError.IpLengthMismatch;
-
+        ParseError error = Validate(packet, out int payloadLength);
+        if (error != ParseError.None) return error;
+        Ipv6Packet view = new(packet);
         header = new Ipv6Header
         {
             Source = view.Source,
@@ -110,6 +108,17 @@ public readonly record struct Ipv6Header
         };
         payload = packet.Slice(Length, payloadLength);
         return ParseError.None;
+    }
+
+    // The checks of TryParse without building the repr, for the receive hot path.
+    internal static ParseError Validate(ReadOnlySpan<byte> packet, out int payloadLength)
+    {
+        payloadLength = 0;
+        if (packet.Length < Length) return ParseError.Truncated;
+        Ipv6Packet view = new(packet);
+        if (view.Version != 6) return ParseError.BadIpVersion;
+        payloadLength = view.PayloadLength;
+        return payloadLength > packet.Length - Length ? ParseError.IpLengthMismatch : ParseError.None;
     }
 
     /// <summary>Writes the 40-byte header; returns 40.</summary>

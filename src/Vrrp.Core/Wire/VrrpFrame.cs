@@ -121,27 +121,17 @@ public static class VrrpFrame
         ReadOnlySpan<byte> packet = ethernet.Payload;
         if (packet.IsEmpty) return ParseError.Truncated;
         if (packet[0] >> 4 != expectedVersion) return ParseError.BadIpVersion;
-
-        ParseError error = TryParseIpPacket(packet, out ReceivedAdvertisement inner);
-        if (error != ParseError.None) return error;
-        received = new ReceivedAdvertisement
-        {
-            SourceMac = ethernet.Source,
-            DestinationMac = ethernet.Destination,
-            Source = inner.Source,
-            Destination = inner.Destination,
-            HopLimit = inner.HopLimit,
-            Advertisement = inner.Advertisement,
-            Convention = inner.Convention,
-        };
-        return ParseError.None;
+        return ParseIpPacket(packet, ethernet.Source, ethernet.Destination, out received);
     }
 
     /// <summary>
     /// Parses and checks an IP packet starting at the IPv4 or IPv6 header (what a raw IPv4
     /// socket receives). The MAC addresses of the result are default. Never throws.
     /// </summary>
-    public static ParseError TryParseIpPacket(ReadOnlySpan<byte> packet, out ReceivedAdvertisement received)
+    public static ParseError TryParseIpPacket(ReadOnlySpan<byte> packet, out ReceivedAdvertisement received) =>
+        ParseIpPacket(packet, default, default, out received);
+
+    private static ParseError ParseIpPacket(ReadOnlySpan<byte> packet, MacAddress sourceMac, MacAddress destinationMac, out ReceivedAdvertisement received)
     {
         received = default;
         if (packet.IsEmpty) return ParseError.Truncated;
@@ -152,19 +142,23 @@ public static class VrrpFrame
         {
             case 4:
             {
-                ParseError error = Ipv4Header.TryParse(packet, out Ipv4Header header, out message);
+                ParseError error = Ipv4Header.Validate(packet, out int headerLength, out int totalLength);
                 if (error != ParseError.None) return error;
-                if (header.Protocol != Checksum.VrrpProtocol) return ParseError.NotVrrp;
-                (source, destination, hopLimit) = (header.Source, header.Destination, header.TimeToLive);
+                Ipv4Packet ip = new(packet);
+                if (ip.Protocol != Checksum.VrrpProtocol) return ParseError.NotVrrp;
+                (source, destination, hopLimit) = (ip.Source, ip.Destination, ip.TimeToLive);
+                message = packet[headerLength..totalLength];
                 break;
             }
             case 6:
             {
-                ParseError error = Ipv6Header.TryParse(packet, out Ipv6Header header, out message);
+                ParseError error = Ipv6Header.Validate(packet, out int payloadLength);
                 if (error != ParseError.None) return error;
+                Ipv6Packet ip = new(packet);
                 // Extension headers are not followed: VRRP is sent without them.
-                if (header.NextHeader != Checksum.VrrpProtocol) return ParseError.NotVrrp;
-                (source, destination, hopLimit) = (header.Source, header.Destination, header.HopLimit);
+                if (ip.NextHeader != Checksum.VrrpProtocol) return ParseError.NotVrrp;
+                (source, destination, hopLimit) = (ip.Source, ip.Destination, ip.HopLimit);
+                message = packet.Slice(Ipv6Header.Length, payloadLength);
                 break;
             }
             default:
@@ -180,6 +174,8 @@ public static class VrrpFrame
         if (vrrpError != ParseError.None) return vrrpError;
         received = new ReceivedAdvertisement
         {
+            SourceMac = sourceMac,
+            DestinationMac = destinationMac,
             Source = source,
             Destination = destination,
             HopLimit = hopLimit,
