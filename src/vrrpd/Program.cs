@@ -9,6 +9,7 @@ internal static class Program
         ["-h" or "--help" or "help", ..] => Usage.Print(Console.Out, 0),
         ["-v" or "--version" or "version", ..] => Usage.PrintVersion(),
         ["inspect", .. var rest] => InspectCommand.Run(rest, Console.Out, Console.Error),
+        ["simulate", .. var rest] => SimulateCommand.Run(rest, Console.Out, Console.Error),
         _ => Usage.Print(Console.Error, 2),
     };
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Vrrp.Core.Wire;
 
 namespace Vrrp.Core.Router;
@@ -54,13 +53,8 @@ public sealed class VirtualRouter
         Warnings = options.Validate();
         _options = options;
         _addressBytes = VrrpAdvertisement.PackAddresses([.. options.VirtualAddresses]);
-        _authData = new byte[options.Version == VrrpVersion.V2 && options.AuthType == VrrpAuthType.SimpleText ? VrrpPacket.Field.AuthDataLength : 0];
-        if (_authData.Length > 0)
-        {
-            // keepalived auth_pass: the first 8 bytes, zero padded.
-            byte[] password = Encoding.UTF8.GetBytes(options.AuthPassword!);
-            password.AsSpan(0, Math.Min(password.Length, _authData.Length)).CopyTo(_authData);
-        }
+        // keepalived auth_pass: the first 8 bytes, zero padded.
+        _authData = options.Version == VrrpVersion.V2 && options.AuthType == VrrpAuthType.SimpleText ? Authentication.PasswordData(options.AuthPassword!) : [];
         _trackerUp = new bool[options.Trackers.Count];
         _trackerUp.AsSpan().Fill(true);
         _advertInterval = VrrpTiming.FromCentiseconds(options.AdvertIntervalCentiseconds);
@@ -311,8 +305,11 @@ public sealed class VirtualRouter
             // RFC 3768 7.1 "MUST perform authentication specified by Auth Type"; keepalived
             // compares the type, then for PASS the 8 bytes of password.
             VrrpAuthType expected = _authData.Length > 0 ? VrrpAuthType.SimpleText : VrrpAuthType.None;
-            if (advertisement.AuthType != expected) return RejectReason.AuthTypeMismatch;
-            if (expected == VrrpAuthType.SimpleText && !advertisement.AuthData.SequenceEqual(_authData)) return RejectReason.AuthMismatch;
+            switch (Authentication.Check(in advertisement, expected, _authData))
+            {
+                case ParseError.AuthTypeMismatch: return RejectReason.AuthTypeMismatch;
+                case ParseError.AuthMismatch: return RejectReason.AuthMismatch;
+            }
             // RFC 3768 7.1: the Adver Interval MUST match ours, else discard (keepalived too).
             if (advertisement.AdvertIntervalCentiseconds != _options.AdvertIntervalCentiseconds) return RejectReason.IntervalMismatch;
         }
