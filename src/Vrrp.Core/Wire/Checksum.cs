@@ -81,13 +81,11 @@ public static class Checksum
         (ulong)source.V4Value + destination.V4Value + protocol + (uint)length;
 
     /// <summary>The sum of the IPv6 pseudo-header (RFC 8200 8.1), used by VRRPv3 over IPv6 and by ICMPv6.</summary>
-    public static ulong PseudoHeaderV6(IpAddr source, IpAddr destination, byte nextHeader, int length)
-    {
-        Span<byte> addresses = stackalloc byte[32];
-        source.WriteTo(addresses);
-        destination.WriteTo(addresses[16..]);
-        return Accumulate(addresses) + (uint)length + nextHeader;
-    }
+    public static ulong PseudoHeaderV6(IpAddr source, IpAddr destination, byte nextHeader, int length) =>
+        SumHalves(source.High) + SumHalves(source.Low) + SumHalves(destination.High) + SumHalves(destination.Low) + (uint)length + nextHeader;
+
+    // A 64-bit network-order word as the sum of its two 32-bit halves (each a sum of 16-bit words mod 2^16 - 1).
+    private static ulong SumHalves(ulong word) => (word >> 32) + (word & 0xFFFF_FFFF);
 
     /// <summary>The pseudo-header sum for the family of <paramref name="source"/>.</summary>
     public static ulong PseudoHeader(IpAddr source, IpAddr destination, byte protocol, int length) =>

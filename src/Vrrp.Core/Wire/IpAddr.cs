@@ -69,6 +69,10 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>, ISpanFo
         _ => false,
     };
 
+    // Bytes 0..7 and 8..15 in network order as numbers, for checksums without a copy.
+    internal ulong High => _high;
+    internal ulong Low => _low;
+
     /// <summary>The IPv4 address as a host-order integer (only meaningful for IPv4).</summary>
     public uint V4Value => (uint)(_high >> 32);
 

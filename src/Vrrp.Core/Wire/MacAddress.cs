@@ -71,9 +71,7 @@ public readonly struct MacAddress : IEquatable<MacAddress>, ISpanFormattable
     {
         if (!group.IsMulticast) ThrowHelper.Argument($"{group} is not a multicast address");
         if (group.IsIPv4) return new(0x0100_5E00_0000UL | (group.V4Value & 0x7F_FFFF));
-        Span<byte> bytes = stackalloc byte[16];
-        group.WriteTo(bytes);
-        return new(0x3333_0000_0000UL | BinaryPrimitives.ReadUInt32BigEndian(bytes[12..]));
+        return new(0x3333_0000_0000UL | (group.Low & 0xFFFF_FFFF));
     }
 
     /// <summary>Parses six hexadecimal byte pairs separated by ':' or '-' (<c>aa:bb:cc:dd:ee:ff</c>).</summary>

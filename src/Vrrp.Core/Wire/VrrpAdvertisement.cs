@@ -31,7 +31,13 @@ public readonly ref struct VrrpAdvertisement
     public ReadOnlySpan<byte> AddressBytes { get; init; }
 
     /// <summary>Number of addresses.</summary>
-    public int AddressCount => Family.AddressLength() is int n and > 0 ? AddressBytes.Length / n : 0;
+    public int AddressCount => Family switch
+    {
+        // Shifts, not a division by a variable: this is on the per-packet path.
+        IpFamily.IPv4 => AddressBytes.Length >> 2,
+        IpFamily.IPv6 => AddressBytes.Length >> 4,
+        _ => 0,
+    };
 
     /// <summary>The address at <paramref name="index"/>.</summary>
     public IpAddr GetAddress(int index)
@@ -114,7 +120,10 @@ public readonly ref struct VrrpAdvertisement
         int length = BufferLength;
         if (buffer.Length < length) ThrowHelper.BufferTooSmall(length, buffer.Length);
         int addressLength = Family.AddressLength();
-        if (addressLength == 0 || AddressBytes.Length % addressLength != 0 || AddressCount > 255) ThrowHelper.Argument("address bytes do not hold whole addresses of the family (at most 255)");
+        if (addressLength == 0 || (AddressBytes.Length & (addressLength - 1)) != 0 || AddressCount > 255) ThrowHelper.Argument("address bytes do not hold whole addresses of the family (at most 255)");
+        if (Version is not (VrrpVersion.V2 or VrrpVersion.V3)) ThrowHelper.Argument("the version is VRRPv2 or VRRPv3");
+        if (Version == VrrpVersion.V2 && Family != IpFamily.IPv4) ThrowHelper.Argument("VRRPv2 is defined for IPv4 only (RFC 3768)");
+        if (AdvertIntervalCentiseconds == 0) ThrowHelper.Argument("an advertisement interval of zero is rejected by every receiver");
 
         Span<byte> message = buffer[..length];
         message[VrrpPacket.Field.VersionType] = (byte)(((int)Version << 4) | VrrpPacket.AdvertisementType);

@@ -167,10 +167,31 @@ public class RejectionTests
         Assert.Throws<ArgumentException>(() => GratuitousArp.Write(new byte[41], default, IpAddr.Parse("10.0.0.1")));
         Assert.Throws<ArgumentException>(() => GratuitousArp.Write(new byte[42], default, IpAddr.Parse("fe80::1")));
         Assert.Throws<ArgumentException>(() => NeighborAdvertisement.Write(new byte[86], default, IpAddr.Parse("10.0.0.1")));
+        Assert.Throws<ArgumentException>(() => EmitAdvert(VrrpVersion.V2, IpFamily.IPv6, 100));
+        Assert.Throws<ArgumentException>(() => EmitAdvert((VrrpVersion)4, IpFamily.IPv4, 100));
+        Assert.Throws<ArgumentException>(() => EmitAdvert(VrrpVersion.V2, IpFamily.IPv4, 150)); // v2 carries whole seconds
+        Assert.Throws<ArgumentException>(() => EmitAdvert(VrrpVersion.V3, IpFamily.IPv4, 4096)); // 12 bits
+        Assert.Throws<ArgumentException>(() => EmitAdvert(VrrpVersion.V3, IpFamily.IPv6, 0));
+        Assert.Throws<ArgumentException>(() => EmitAdvert(VrrpVersion.V2, IpFamily.IPv4, 0));
+        Assert.Equal(20, EmitAdvert(VrrpVersion.V2, IpFamily.IPv4, 25500));
+        Assert.Equal(12, EmitAdvert(VrrpVersion.V3, IpFamily.IPv4, 4095));
         Assert.Throws<ArgumentException>(() => new Ipv6Header
         {
             Source = IpAddr.Parse("fe80::1"), Destination = IpAddr.Parse("ff02::12"), FlowLabel = 1 << 20,
         }.Emit(new byte[40]));
+    }
+
+    private static int EmitAdvert(VrrpVersion version, IpFamily family, ushort interval)
+    {
+        byte[] addresses = new byte[family.AddressLength()];
+        var advert = new VrrpAdvertisement
+        {
+            Version = version, Family = family, VirtualRouterId = 1, Priority = 100,
+            AdvertIntervalCentiseconds = interval, AddressBytes = addresses,
+        };
+        IpAddr source = family == IpFamily.IPv4 ? IpAddr.Parse("10.0.0.1") : IpAddr.Parse("fe80::1");
+        IpAddr destination = family == IpFamily.IPv4 ? IpAddr.VrrpMulticastV4 : IpAddr.VrrpMulticastV6;
+        return advert.Emit(new byte[64], source, destination);
     }
 
     [Fact]
