@@ -69,6 +69,43 @@ public sealed class LinkManager
         if (errno != 0) throw new NetlinkException("RTM_NEWLINK", $"ifindex {index} {(up ? "up" : "down")}", errno, _netlink.LastKernelMessage);
     }
 
+    /// <summary>
+    /// An IPv4 per-interface setting (IPV4_DEVCONF_*, as /proc/sys/net/ipv4/conf/IF/...), read
+    /// from IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF.
+    /// </summary>
+    /// <exception cref="NetlinkException">No such interface, or it has no IPv4 configuration.</exception>
+    public uint GetIPv4Conf(int index, ushort conf)
+    {
+        var writer = new NetlinkWriter(_buffer);
+        writer.BeginMessage(Rtnl.RTM_GETLINK, Nl.NLM_F_REQUEST, _netlink.NextSequence());
+        writer.WriteHeader(new IfInfoMsg { Family = Sock.AF_UNSPEC, Index = index });
+        writer.EndMessage();
+        uint? value = null;
+        int errno = _netlink.Get(writer.Written, (in NetlinkMessage m) =>
+        {
+            var attributes = m.Attributes(System.Runtime.CompilerServices.Unsafe.SizeOf<IfInfoMsg>());
+            while (attributes.TryRead(out NetlinkAttribute a))
+            {
+                if (a.Type != Rtnl.IFLA_AF_SPEC) continue;
+                var families = a.Nested();
+                while (families.TryRead(out NetlinkAttribute f))
+                {
+                    if (f.Type != Sock.AF_INET) continue;
+                    var inet = f.Nested();
+                    while (inet.TryRead(out NetlinkAttribute c))
+                    {
+                        // An array of u32 where entry i is IPV4_DEVCONF_(i+1).
+                        int offset = (conf - 1) * 4;
+                        if (c.Type == Rtnl.IFLA_INET_CONF && c.Value.Length >= offset + 4)
+                            value = System.Runtime.InteropServices.MemoryMarshal.Read<uint>(c.Value[offset..]);
+                    }
+                }
+            }
+        });
+        if (errno != 0) throw new NetlinkException("RTM_GETLINK", $"ifindex {index} ipv4 conf", errno, _netlink.LastKernelMessage);
+        return value ?? throw new NetlinkException("RTM_GETLINK", $"ifindex {index} ipv4 conf {conf}", Errno.ENODATA);
+    }
+
     private InterfaceInfo? GetOne(ReadOnlySpan<byte> request, string subject)
     {
         InterfaceInfo? found = null;

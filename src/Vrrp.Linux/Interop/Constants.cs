@@ -191,10 +191,10 @@ internal static class Rtnl
 
     // IPV4_DEVCONF_* are 1-based indexes into IFLA_INET_CONF (linux/ip.h).
     public const ushort IPV4_DEVCONF_RP_FILTER = 8;
-    public const ushort IPV4_DEVCONF_PROMOTE_SECONDARIES = 18;
-    public const ushort IPV4_DEVCONF_ARPFILTER = 19;
-    public const ushort IPV4_DEVCONF_ARP_IGNORE = 22;
-    public const ushort IPV4_DEVCONF_ACCEPT_LOCAL = 26;
+    public const ushort IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
+    public const ushort IPV4_DEVCONF_ARPFILTER = 13;
+    public const ushort IPV4_DEVCONF_ARP_IGNORE = 19;
+    public const ushort IPV4_DEVCONF_ACCEPT_LOCAL = 23;
 
     public const uint IFF_UP = 0x1;
     public const uint IFF_BROADCAST = 0x2;

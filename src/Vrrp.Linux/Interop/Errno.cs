@@ -31,6 +31,8 @@ public static class Errno
     public const int ENODEV = 19;
     /// <summary>Invalid argument.</summary>
     public const int EINVAL = 22;
+    /// <summary>No data available.</summary>
+    public const int ENODATA = 61;
     /// <summary>Numerical result out of range.</summary>
     public const int ERANGE = 34;
     /// <summary>Message too long.</summary>
@@ -60,7 +62,7 @@ public static class Errno
         EPERM => "EPERM", ENOENT => "ENOENT", 3 => "ESRCH", EINTR => "EINTR", 5 => "EIO", ENXIO => "ENXIO",
         EBADF => "EBADF", EAGAIN => "EAGAIN", ENOMEM => "ENOMEM", EACCES => "EACCES", 14 => "EFAULT",
         EBUSY => "EBUSY", EEXIST => "EEXIST", ENODEV => "ENODEV", EINVAL => "EINVAL", 24 => "EMFILE",
-        28 => "ENOSPC", ERANGE => "ERANGE", 38 => "ENOSYS", 61 => "ENODATA", 71 => "EPROTO", 75 => "EOVERFLOW",
+        28 => "ENOSPC", ERANGE => "ERANGE", 38 => "ENOSYS", ENODATA => "ENODATA", 71 => "EPROTO", 75 => "EOVERFLOW",
         88 => "ENOTSOCK", EMSGSIZE => "EMSGSIZE", ENOPROTOOPT => "ENOPROTOOPT", 93 => "EPROTONOSUPPORT",
         EOPNOTSUPP => "EOPNOTSUPP", EAFNOSUPPORT => "EAFNOSUPPORT", 98 => "EADDRINUSE",
         EADDRNOTAVAIL => "EADDRNOTAVAIL", ENETDOWN => "ENETDOWN", ENETUNREACH => "ENETUNREACH",
