@@ -26,6 +26,7 @@ internal static class Sock
     public const int SO_ATTACH_FILTER = 26;
     public const int SO_SNDBUFFORCE = 32;
     public const int SO_RCVBUFFORCE = 33;
+    public const int SO_BINDTOIFINDEX = 62;
 
     public const int MSG_TRUNC = 0x20;
     public const int MSG_DONTWAIT = 0x40;
