@@ -104,6 +104,13 @@ public class NetlinkNamespaceTests
 
             Assert.Equal(0, a.Addresses.Remove(vips, errnos));
             Assert.DoesNotContain(a.Addresses.List(a.IfIndex), x => x.Protocol == AddressManager.ProtocolTag);
+
+            // A failover moves the VIPs without allocating.
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            int addFailures = a.Addresses.Add(vips, errnos);
+            int removeFailures = a.Addresses.Remove(vips, errnos);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            Assert.Equal((0, 0, 0L), (addFailures, removeFailures, allocated));
         }
     }
 

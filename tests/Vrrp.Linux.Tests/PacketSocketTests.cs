@@ -92,6 +92,38 @@ public class PacketSocketTests
     }
 
     [Fact]
+    public void SteadyStateSendAndReceiveAllocateNothing()
+    {
+        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        using (lab) using (a) using (b)
+        {
+            using PacketSocket sa = a.OpenPacketSocket();
+            using PacketSocket sb = b.OpenPacketSocket();
+            using var send = new FrameBatch(16);
+            using var receive = new FrameBatch(64);
+            using var epoll = new Epoll();
+            epoll.Add(sb.Handle, 1);
+            Span<EpollEvent> events = stackalloc EpollEvent[2];
+            IpAddr source = IpAddr.Parse("10.0.0.1");
+            long received = 0, allocated = 0, sent = 0, failed = 0;
+            Span<byte> single = stackalloc byte[128];
+            for (int round = 0; round < 20; round++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                send.Clear();
+                for (byte vrid = 1; vrid <= 16; vrid++) send.Commit(Frames.Advert(send.NextSlot(), a.Mac, source, vrid, Vip4));
+                sent += sa.Send(send);
+                failed += sa.Send(single[..Frames.Advert(single, a.Mac, source, 200, Vip4)]);
+                for (long want = received + 17; received < want && epoll.Wait(events, 1000) > 0;)
+                    received += sb.Receive(receive);
+                if (round >= 2) allocated += GC.GetAllocatedBytesForCurrentThread() - before; // after JIT warm-up
+            }
+            Assert.Equal((20 * 16L, 0L, 20 * 17L), (sent, failed, received));
+            Assert.Equal(0, allocated);
+        }
+    }
+
+    [Fact]
     public void MulticastMembershipShowsInIpMaddrWhileOpen()
     {
         (NetnsLab lab, Node a, Node b) = TwoOnABridge();
