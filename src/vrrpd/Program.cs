@@ -10,6 +10,6 @@ internal static class Program
         ["-v" or "--version" or "version", ..] => Usage.PrintVersion(),
         ["inspect", .. var rest] => InspectCommand.Run(rest, Console.Out, Console.Error),
         ["simulate", .. var rest] => SimulateCommand.Run(rest, Console.Out, Console.Error),
-        _ => Usage.Print(Console.Error, 2),
+        _ => Run.Execute(args),
     };
 }

@@ -1,0 +1,18 @@
+namespace Vrrpd.Commands;
+
+/// <summary><c>vrrpd [options]</c>: the daemon's command line (keepalived's options).</summary>
+internal static class Run
+{
+    public static int Execute(string[] args)
+    {
+        if (!DaemonOptions.TryParse(args, out DaemonOptions options, out string? error))
+        {
+            Console.Error.WriteLine($"vrrpd: {error}");
+            return Usage.Print(Console.Error, 2);
+        }
+        if (options.ConfigTest)
+            return ConfigTest.Run(options, Console.Out, Console.Error);
+        Console.Error.WriteLine("vrrpd: running the daemon is not implemented yet; 'vrrpd -t' checks a configuration");
+        return 2;
+    }
+}
