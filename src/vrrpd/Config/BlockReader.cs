@@ -13,7 +13,7 @@ internal static class BlockReader
         foreach (ConfigNode node in nodes)
         {
             string keyword = node.Keyword;
-            if (node.Tokens[0].Quoted || !table.TryGet(keyword, out var entry))
+            if (!table.TryGet(keyword, out var entry))
             {
                 string? suggestion = NearMiss.Suggest(keyword, table.Names);
                 values.Error(node, $"unknown keyword '{keyword}' {context}" + (suggestion is null ? "" : $"; did you mean '{suggestion}'?"));

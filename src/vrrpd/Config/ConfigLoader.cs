@@ -160,6 +160,7 @@ internal static class ConfigLoader
         CheckAcrossInstances(instances, values);
         CheckScriptsUsed(scripts, instances, groups, values);
         CheckFifos(global, top.Global.VrrpNotifyFifoLocation, values);
+        CheckScriptSecurity(global, scripts.Values, instances, groups, values);
         if (top.Instances.Count == 0)
             diagnostics.Warning(new SourceLocation(files.Count > 0 ? files[0] : "", 1), "there is no vrrp_instance: vrrpd would have nothing to do");
 
@@ -322,6 +323,26 @@ internal static class ConfigLoader
     {
         if (global.NotifyFifo is { } fifo && global.VrrpNotifyFifo is { } vrrpFifo && fifo.Path == vrrpFifo.Path)
             values.Diagnostics.Error(vrrpFifoLocation, $"notify_fifo and vrrp_notify_fifo name the same FIFO {fifo.Path}; they must differ");
+    }
+
+    // keepalived -t fails a configuration that runs scripts as root without enable_script_security.
+    private static void CheckScriptSecurity(GlobalDefs global, IEnumerable<VrrpScriptConfig> scripts, List<VrrpInstanceConfig> instances, List<SyncGroupConfig> groups, ValueReader values)
+    {
+        if (global.EnableScriptSecurity)
+            return;
+        static IEnumerable<ScriptCommand?> All(NotifyScripts n) => [n.Master, n.Backup, n.Fault, n.Stop, n.Any];
+        IEnumerable<(SourceLocation Location, ScriptCommand? Command)> commands = scripts.Select(s => (s.Location, (ScriptCommand?)s.Command))
+            .Concat(instances.SelectMany(i => All(i.Notify).Select(c => (i.Location, c))))
+            .Concat(groups.SelectMany(g => All(g.Notify).Select(c => (g.Location, c))));
+        foreach (var (location, command) in commands)
+        {
+            if (command is not null && (command.User ?? global.ScriptUser ?? "root") == "root")
+            {
+                values.Diagnostics.Warning(location, "scripts run as root and enable_script_security is not set: a script that another user can modify would run as root " +
+                    "(keepalived -t reports this as a security violation)");
+                return;
+            }
+        }
     }
 
     // Diagnostics in file order (files in the order read), then line; the sort is stable.

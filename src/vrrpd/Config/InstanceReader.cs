@@ -93,6 +93,9 @@ internal static partial class InstanceReader
                     case "MASTER":
                         s.InitialState = Config.InitialState.Master;
                         break;
+                    case "BACKUP" when s.InitialState == Config.InitialState.Master:
+                        s.Values.Warning(n, "state BACKUP after state MASTER is ignored, as keepalived does");
+                        break;
                     case "BACKUP":
                         s.InitialState = Config.InitialState.Backup;
                         break;
@@ -100,10 +103,14 @@ internal static partial class InstanceReader
                         s.Values.Error(n, $"state '{other}': must be MASTER or BACKUP");
                         break;
                 }
-            })
+            }, repeatable: true)
             .Add("interface", static (s, n) =>
             {
-                if (s.Values.Word(n) is string name)
+                if (s.Values.Word(n) is not string name)
+                    return;
+                if (name == "lo")
+                    s.Values.Error(n, "interface lo: VRRP cannot run on the loopback interface");
+                else
                     s.Interface = s.Values.InterfaceName(n, "interface", name) ?? s.Interface;
             })
             .Add("virtual_router_id", static (s, n) => s.VirtualRouterId = (byte?)s.Values.Unsigned(n, 1, 255) ?? s.VirtualRouterId)

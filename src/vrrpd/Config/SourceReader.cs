@@ -16,7 +16,7 @@ internal sealed class SourceReader
 {
     private const int MaxIncludeDepth = 32;
     private const int MaxSubstitutionsPerLine = 1000;
-    private const int MaxLinesPerSourceLine = 100_000;
+    private const int MaxLinesPerSourceLine = 1_000_000;
 
     private static readonly string[] IncludeKeywords = ["include", "includer", "includem", "includew", "includeb", "includea"];
 
@@ -28,6 +28,7 @@ internal sealed class SourceReader
     private readonly Stack<string> _openFiles = new();
     private readonly Random _random = new();
     private string _currentDirectory = "";
+    private int _expansionBudget;
 
     // A multi-line definition still collecting its lines.
     private string? _pendingName;
@@ -121,6 +122,7 @@ internal sealed class SourceReader
                 _diagnostics.Error(location, $"unterminated quote in '{raw.Trim()}'");
             if (text.Length == 0 && !continues)
                 continue;
+            _expansionBudget = MaxLinesPerSourceLine;
             Process(continues ? text + "\\" : text, location, directory);
         }
         // A multi-line definition ends with its file.
@@ -152,17 +154,17 @@ internal sealed class SourceReader
     {
         var pending = new LinkedList<string>();
         pending.AddFirst(first);
-        int produced = 0;
         while (pending.First is { } node)
         {
             string line = node.Value;
             pending.RemoveFirst();
-            if (++produced > MaxLinesPerSourceLine)
+            if (--_expansionBudget < 0)
             {
-                _diagnostics.Error(location, "multi-line definitions expand without end (does one use itself?)");
+                if (_expansionBudget == -1)
+                    _diagnostics.Error(location, $"this line expands to more than {MaxLinesPerSourceLine} lines (does a multi-line definition use itself?)");
                 return;
             }
-            line = Expand(line, location, pending);
+            line = Expand(line, location, directory, pending);
             if (line.Length == 0)
                 continue;
             if (TryInclude(line, location, directory))
@@ -196,7 +198,7 @@ internal sealed class SourceReader
 
     // Applies @conditionals, $definitions and substitution until the line is stable; returns ""
     // for a line that is dropped or consumed.
-    private string Expand(string line, SourceLocation location, LinkedList<string> pending)
+    private string Expand(string line, SourceLocation location, string directory, LinkedList<string> pending)
     {
         int substitutions = 0;
         while (true)
@@ -211,16 +213,45 @@ internal sealed class SourceReader
                 return "";
             if (line.StartsWith("~SEQ", StringComparison.Ordinal) || line.StartsWith("~LST", StringComparison.Ordinal))
             {
-                _diagnostics.Error(location, $"keepalived {line[..4]} sequence lines are not supported by vrrpd; write the lines out");
+                Repeat(line, location, directory);
                 return "";
             }
             if (line.StartsWith('~') || !line.Contains('$'))
                 return line;
             if (!Substitute(ref line, pending, location, ref substitutions))
                 return line;
-            if (!line.StartsWith('@') && !line.Contains('$'))
-                return line;
         }
+    }
+
+    // "~SEQ(var, start, step, end) rest" and "~LST(var, a, b, ...) rest": the rest of the line is
+    // read once per value with $var set to it; several on one line nest, outermost first.
+    private void Repeat(string line, SourceLocation location, string directory)
+    {
+        if (Sequences.TryParse(line, text => ReplaceSimple(text, location), out List<List<(string Name, string Value)>>? rounds, out string rest, out string? error))
+        {
+            foreach (List<(string Name, string Value)> round in rounds!)
+            {
+                foreach (var (name, value) in round)
+                    _definitions[name] = new Definition([value]);
+                if (rest.Length > 0)
+                    Process(rest, location, directory);
+            }
+        }
+        else
+        {
+            _diagnostics.Error(location, $"{error} in '{line}'");
+        }
+    }
+
+    // Substitution of single-line definitions only, for ~SEQ/~LST parameters.
+    private string ReplaceSimple(string text, SourceLocation location)
+    {
+        var ignored = new LinkedList<string>();
+        int substitutions = 0;
+        while (text.Contains('$') && Substitute(ref text, ignored, location, ref substitutions))
+        {
+        }
+        return text;
     }
 
     // "@id rest" keeps "rest" when id is the config id, "@^id rest" when it is not.

@@ -19,7 +19,7 @@ public class ConfigTestCommandTests
     public void A_good_configuration_exits_0_with_a_one_line_summary()
     {
         using var dir = new TempDir();
-        string file = dir.Write("k.conf", "global_defs {\n smtp_server 1.2.3.4\n}\nvrrp_script chk {\n script /bin/true\n}\nvrrp_instance a {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress { 10.0.0.1 }\n track_script { chk }\n}\n");
+        string file = dir.Write("k.conf", "global_defs {\n smtp_server 1.2.3.4\n enable_script_security\n}\nvrrp_script chk {\n script /bin/true\n}\nvrrp_instance a {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress { 10.0.0.1 }\n track_script { chk }\n}\n");
         var (exit, output, errors) = Run("-t", "-f", file);
         Assert.Equal(0, exit);
         Assert.Equal($"vrrpd: {file}: configuration OK: 1 instance, 1 script, 0 sync groups, 1 warning\n", output);

@@ -43,6 +43,7 @@ public class DiagnosticTests
     [InlineData("garp_master_delay -1", "garp_master_delay '-1': not a whole number")]
     [InlineData("state master", "state 'master': must be MASTER or BACKUP")]
     [InlineData("skip_check_adv_addr maybe", "skip_check_adv_addr 'maybe': must be one of on, off, true, false, yes, no")]
+    [InlineData("interface lo", "interface lo: VRRP cannot run on the loopback interface")]
     [InlineData("interface this-name-is-far-too-long", "interface 'this-name-is-far-too-long': not a valid interface name")]
     [InlineData("unicast_src_ip 10.0.0", "unicast_src_ip '10.0.0': not an IPv4 or IPv6 address")]
     [InlineData("unicast_src_ip 010.0.0.1", "unicast_src_ip '010.0.0.1': not an IPv4 or IPv6 address")]
@@ -249,11 +250,23 @@ public class DiagnosticTests
             ("authentication {\n auth_type PASS\n}", "auth_type PASS without auth_pass"),
             ("vmac_xmit_base", "vmac_xmit_base applies only with use_vmac"),
             ("track_interface {\n eth0\n}", "is the instance's own interface"),
+            ("state MASTER\npriority 100\nstate BACKUP", "state BACKUP after state MASTER is ignored"),
         ];
         foreach (var (body, warning) in cases)
             AssertWarning(Instance(body), warning);
         Assert.Equal(TimeSpan.Zero, OkInstance("state MASTER\npriority 100\npreempt_delay 5").PreemptDelay);
         Assert.Null(OkInstance("version 3\nauthentication {\n auth_type PASS\n auth_pass x\n}").AuthPassword);
+    }
+
+    [Fact]
+    public void Scripts_run_as_root_without_script_security_are_a_warning_as_keepalived_reports()
+    {
+        const string script = "vrrp_script chk {\n script /bin/true\n}\n";
+        AssertWarning(Instance("track_script { chk }", script), "enable_script_security is not set");
+        AssertWarning(Instance("notify_master /bin/true"), "enable_script_security is not set");
+        Assert.Empty(Warnings(Instance("track_script { chk }", "global_defs { enable_script_security }\n" + script)));
+        Assert.Empty(Warnings(Instance("track_script { chk }", "global_defs { script_user nobody }\n" + script)));
+        Assert.Empty(Warnings(Instance("notify_master /bin/true nobody")));
     }
 
     [Fact]

@@ -112,11 +112,67 @@ public class SourceReaderTests
     }
 
     [Fact]
-    public void Sequence_lines_are_refused()
+    public void Sequence_lines_repeat_the_rest_of_the_line()
+    {
+        Assert.Equal(["ip_address 10.0.0.1", "ip_address 10.0.1.1", "ip_address 10.0.2.1", "ip_address 10.0.3.1"],
+            Lines("~SEQ(SUBNET, 0, 3) ip_address 10.0.${SUBNET}.1\n"));
+        Assert.Equal(["ip_address fe80::20:90:1", "ip_address fe80::20:a0:1", "ip_address fe80::20:b0:1", "ip_address fe80::20:c0:1"],
+            Lines("~SEQx(SUBNET, 0x90, 0x10, 0xc0) ip_address fe80::20:${SUBNET}:1\n"));
+        Assert.Equal(["a 1", "a 2", "a 3"], Lines("~SEQ(N, 3) a $N\n"));
+        Assert.Equal(["a 3", "a 2"], Lines("$TOP=2\n~SEQ(N, 3, ${TOP}) a $N\n"));
+    }
+
+    [Fact]
+    public void Sequences_nest_outermost_first()
+    {
+        List<string> lines = Lines("~SEQx(AD2, 0x90, 0x10, 0xc0) ~SEQx(AD1, 0x12, -1, 0x0c) fe81::10:${AD2}:${AD1}\n");
+        Assert.Equal(4 * 7, lines.Count);
+        Assert.Equal(["fe81::10:90:12", "fe81::10:90:11"], lines.Take(2));
+        Assert.Equal("fe81::10:c0:c", lines[^1]);
+    }
+
+    [Fact]
+    public void List_lines_set_one_or_several_variables()
+    {
+        Assert.Equal(["192.168.10.1", "192.168.20.4", "192.168.5.6", "192.168.12.8"],
+            Lines("~LST({IP, IP1}, {10,1},{20,4},{5,6},{12,8}) 192.168.${IP}.${IP1}\n"));
+        List<string> nested = Lines("~LST(IP, 1, 2, 3, 4) ~LST(IP1, 5,6,7) 192.169.${IP}.${IP1}\n");
+        Assert.Equal(12, nested.Count);
+        Assert.Equal(["192.169.1.5", "192.169.1.6", "192.169.1.7", "192.169.2.5"], nested.Take(4));
+        List<string> combined = Lines("~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,168,2,172) 192.${IP2}.${IP}.${IP1}\n");
+        Assert.Equal(["192.168.10.1", "192.170.10.1", "192.172.10.1", "192.168.20.4", "192.170.20.4", "192.172.20.4"], combined);
+    }
+
+    [Fact]
+    public void A_sequence_can_repeat_a_multi_line_definition()
+    {
+        KeepalivedConfig config = ConfigTestKit.Ok("""
+            $VI= \
+            vrrp_instance VI_${N} { \
+                interface eth0 \
+                virtual_router_id ${N} \
+                virtual_ipaddress { 10.0.${N}.1 } \
+            }
+            ~SEQ(N, 1, 3) $VI
+            """);
+        Assert.Equal(["VI_1", "VI_2", "VI_3"], config.Instances.Select(i => i.Name));
+        Assert.Equal([1, 2, 3], config.Instances.Select(i => (int)i.VirtualRouterId));
+    }
+
+    [Theory]
+    [InlineData("~SEQ(N, 1, -1, 5) x", "~SEQ step is zero or goes away from the end")]
+    [InlineData("~SEQ(N, a) x", "~SEQ value 'a' is not a number")]
+    [InlineData("~SEQx(N, -3) x", "~SEQx is only valid for positive numbers")]
+    [InlineData("~SEQ N, 3) x", "'(' expected")]
+    [InlineData("~LST(N) x", "~LST takes a variable")]
+    [InlineData("~LST({A, B}, {1}) x", "does not have 2 part(s)")]
+    public void Broken_sequence_lines_are_errors(string line, string message)
     {
         var diagnostics = new DiagnosticBag();
-        Lines("~SEQ(N, 1, 3) x $N\n", diagnostics: diagnostics);
-        Assert.Contains(diagnostics.Items, d => d.IsError && d.Message.Contains("~SEQ", StringComparison.Ordinal));
+        Assert.Empty(Lines(line + "\n", diagnostics: diagnostics));
+        ConfigDiagnostic error = Assert.Single(diagnostics.Items);
+        Assert.True(error.IsError);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
