@@ -73,9 +73,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "clock_gettime", SetLastError = true)]
     internal static partial int ClockGetTime(int clockId, TimeSpec* time);
 
-    [LibraryImport(Lib, EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial uint IfNameToIndex(string name);
-
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Open(string path, int flags);
 
