@@ -46,7 +46,7 @@ public static class VrrpDemux
 /// A fixed table from (family, VRID) to the object serving it: two arrays of 256, so a lookup
 /// is an index, and nothing allocates after construction.
 /// </summary>
-public sealed class VrridTable<T> where T : class
+public sealed class VridTable<T> where T : class
 {
     private readonly T?[] _v4 = new T?[256];
     private readonly T?[] _v6 = new T?[256];
