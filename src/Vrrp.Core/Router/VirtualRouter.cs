@@ -38,6 +38,8 @@ public sealed class VirtualRouter
     private byte _effectivePriority;
     private bool _interfaceUp = true;
     private TimeSpan _masterAdverInterval;
+    private TimeSpan _skewTime;
+    private TimeSpan _masterDownInterval;
     private IpAddr _masterAddress;
     private byte _masterPriority;
     private ushort _masterAdvertIntervalCentiseconds;
@@ -58,12 +60,13 @@ public sealed class VirtualRouter
         _trackerUp = new bool[options.Trackers.Count];
         _trackerUp.AsSpan().Fill(true);
         _advertInterval = VrrpTiming.FromCentiseconds(options.AdvertIntervalCentiseconds);
-        _masterAdverInterval = _advertInterval;
+        SetMasterAdverInterval(_advertInterval);
         // keepalived vrrp_complete_instance: the owner and `state MASTER` always preempt, and a
         // preempt delay needs preemption and an initial BACKUP state.
         _preempt = options.Preempt || options.IsAddressOwner || options.InitialState == RouterState.Master;
         _preemptDelay = _preempt && options.Preempt && options.InitialState != RouterState.Master ? options.PreemptDelay : TimeSpan.Zero;
         _effectivePriority = ComputeEffectivePriority();
+        UpdateTiming();
     }
 
     /// <summary>The configuration.</summary>
@@ -115,10 +118,10 @@ public sealed class VirtualRouter
     public TimeSpan MasterAdverInterval => _masterAdverInterval;
 
     /// <summary>Skew_Time for our effective priority and <see cref="MasterAdverInterval"/>.</summary>
-    public TimeSpan SkewTime => VrrpTiming.SkewTime(_options.Version, _effectivePriority, _masterAdverInterval);
+    public TimeSpan SkewTime => _skewTime;
 
     /// <summary>Master_Down_Interval for our effective priority and <see cref="MasterAdverInterval"/>.</summary>
-    public TimeSpan MasterDownInterval => VrrpTiming.MasterDownInterval(_options.Version, _effectivePriority, _masterAdverInterval);
+    public TimeSpan MasterDownInterval => _masterDownInterval;
 
     /// <summary>The interface state last given to <see cref="SetInterfaceUp"/> (initially up).</summary>
     public bool InterfaceUp => _interfaceUp;
@@ -173,7 +176,7 @@ public sealed class VirtualRouter
     {
         if (_running) ThrowHelper.InvalidOperation($"({Name}) is already running");
         _running = true;
-        _masterAdverInterval = _advertInterval;
+        SetMasterAdverInterval(_advertInterval);
         ClearMaster();
         if (HasOwnFault || (SyncGroup?.HasFaultyMember ?? false))
         {
@@ -282,6 +285,7 @@ public sealed class VirtualRouter
         if (_trackerUp[index] == up) return;
         _trackerUp[index] = up;
         _effectivePriority = ComputeEffectivePriority();
+        UpdateTiming();
         ReconcileFault(now, StateChangeReason.TrackerFailed, StateChangeReason.TrackerRecovered);
     }
 
@@ -339,7 +343,7 @@ public sealed class VirtualRouter
         if (advertisement.Priority == 0)
         {
             // RFC 5798 6.4.2: priority 0 sets the Master_Down_Timer to Skew_Time.
-            _timers.Set(TimerKind.MasterDown, now + SkewTime);
+            _timers.Set(TimerKind.MasterDown, now + _skewTime);
             _nextMasterReason = StateChangeReason.MasterReleased;
             return;
         }
@@ -350,8 +354,8 @@ public sealed class VirtualRouter
         {
             // RFC 5798 6.4.2: learn Master_Adver_Interval (VRRPv3), recompute Skew_Time and
             // Master_Down_Interval, reset the Master_Down_Timer.
-            if (_options.Version == VrrpVersion.V3) _masterAdverInterval = VrrpTiming.FromCentiseconds(advertisement.AdvertIntervalCentiseconds);
-            _timers.Set(TimerKind.MasterDown, now + MasterDownInterval);
+            if (_options.Version == VrrpVersion.V3) SetMasterAdverInterval(VrrpTiming.FromCentiseconds(advertisement.AdvertIntervalCentiseconds));
+            _timers.Set(TimerKind.MasterDown, now + _masterDownInterval);
             _masterAddress = source;
             _masterPriority = advertisement.Priority;
             _masterAdvertIntervalCentiseconds = advertisement.AdvertIntervalCentiseconds;
@@ -385,7 +389,7 @@ public sealed class VirtualRouter
         {
             // RFC 5798 6.4.3: higher priority, or equal priority and greater primary address
             // (unsigned, network order): learn the interval, set Master_Down, go Backup.
-            if (_options.Version == VrrpVersion.V3) _masterAdverInterval = VrrpTiming.FromCentiseconds(advertisement.AdvertIntervalCentiseconds);
+            if (_options.Version == VrrpVersion.V3) SetMasterAdverInterval(VrrpTiming.FromCentiseconds(advertisement.AdvertIntervalCentiseconds));
             LeaveMaster(now, sendPriorityZero: false);
             EnterBackup(now, order > 0 ? StateChangeReason.HigherPriority : StateChangeReason.HigherAddress);
             _masterAddress = source;
@@ -414,7 +418,7 @@ public sealed class VirtualRouter
         {
             // keepalived vrrp_sync_can_goto_master: wait in Backup until every member wants Master.
             Counters.HeldBySyncGroup++;
-            _timers.Set(TimerKind.MasterDown, now + MasterDownInterval);
+            _timers.Set(TimerKind.MasterDown, now + _masterDownInterval);
             return;
         }
         BecomeMaster(now, _nextMasterReason);
@@ -427,7 +431,7 @@ public sealed class VirtualRouter
     internal void BecomeMaster(Instant now, StateChangeReason reason)
     {
         _timers.CancelAll();
-        _masterAdverInterval = _advertInterval;
+        SetMasterAdverInterval(_advertInterval);
         SendAdvertisement(now, _effectivePriority);
         _actions.Enqueue(new RouterAction { Kind = RouterActionKind.AddAddresses, Time = now });
         SendGratuitous(now, _options.GarpMasterRepeat);
@@ -461,7 +465,7 @@ public sealed class VirtualRouter
     private void EnterBackup(Instant now, StateChangeReason reason)
     {
         _timers.CancelAll();
-        _timers.Set(TimerKind.MasterDown, now + MasterDownInterval);
+        _timers.Set(TimerKind.MasterDown, now + _masterDownInterval);
         _preemptAt = Instant.Never;
         _nextMasterReason = StateChangeReason.MasterDown;
         WantsMaster = false;
@@ -484,7 +488,7 @@ public sealed class VirtualRouter
     // Backup so the group decides).
     private void LeaveFault(Instant now, StateChangeReason reason)
     {
-        _masterAdverInterval = _advertInterval;
+        SetMasterAdverInterval(_advertInterval);
         if (_options.IsAddressOwner && SyncGroup is null)
         {
             BecomeMaster(now, reason);
@@ -535,6 +539,20 @@ public sealed class VirtualRouter
         if (repeat > 0) _actions.Enqueue(new RouterAction { Kind = RouterActionKind.SendGratuitous, Time = now, Repeat = repeat });
     }
 
+    private void SetMasterAdverInterval(TimeSpan interval)
+    {
+        if (interval == _masterAdverInterval) return;
+        _masterAdverInterval = interval;
+        UpdateTiming();
+    }
+
+    // Skew_Time and Master_Down_Interval follow the effective priority and Master_Adver_Interval.
+    private void UpdateTiming()
+    {
+        _skewTime = VrrpTiming.SkewTime(_options.Version, _effectivePriority, _masterAdverInterval);
+        _masterDownInterval = VrrpTiming.MasterDownInterval(_options.Version, _effectivePriority, _masterAdverInterval);
+    }
+
     private void ClearMaster()
     {
         _masterAddress = default;
@@ -570,6 +588,7 @@ public sealed class VirtualRouter
     private bool SameAddresses(ReadOnlySpan<byte> received)
     {
         if (received.Length != _addressBytes.Length) return false;
+        if (received.SequenceEqual(_addressBytes)) return true;
         int size = _options.Family.AddressLength();
         for (int i = 0; i < _addressBytes.Length; i += size)
         {
