@@ -211,6 +211,27 @@ public class NetlinkNamespaceTests
     }
 
     [Fact]
+    public void PollingTrackedLinksAndReadingEventsAllocateNothing()
+    {
+        (NetnsLab lab, Node a, _) = OneLink();
+        using (lab) using (a)
+        {
+            using NetlinkMonitor monitor = NetworkNamespace.Run(a.Namespace, () => NetlinkMonitor.Open());
+            Span<int> tracked = [a.IfIndex, 1];
+            for (int i = 0; i < 3; i++) { monitor.PollLinks(tracked); while (monitor.TryRead(out _)) { } }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            int changed = 0;
+            for (int i = 0; i < 200; i++)
+            {
+                changed += monitor.PollLinks(tracked);
+                while (monitor.TryRead(out _)) { }
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal((0, 0L), (changed, allocated));
+        }
+    }
+
+    [Fact]
     public void VipDeletedByHandIsReportedAndCanBePutBack()
     {
         (NetnsLab lab, Node a, _) = OneLink();
