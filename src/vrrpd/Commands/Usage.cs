@@ -7,7 +7,7 @@ internal static class Usage
 
         usage:
           vrrpd [-f FILE] [-n] [--control-socket PATH] [--pid-file PATH]   run the daemon
-          vrrpd -t [-f FILE]                     check a configuration and exit
+          vrrpd -t [-f FILE] [-i ID]             check a configuration and exit
           vrrpd status [--json] [--control-socket PATH]
           vrrpd inspect FILE.pcap [--json]       decode VRRP, ARP and NA frames in a capture
           vrrpd simulate --router NAME:PRIO ...  run a deterministic simulated scenario

@@ -285,7 +285,8 @@ public class InstanceKeywordTests
         VrrpInstanceConfig strictV3 = OkInstance("version 3\nstrict_mode\naccept");
         Assert.True(strictV3.StrictMode);
         Assert.True(strictV3.Accept);
-        Assert.True(OkInstance("version 3\nstrict_address_check on\naccept").StrictMode);
+        Assert.True(OkInstance("strict_address_check off").SkipCheckAdvertAddresses);
+        Assert.False(OkInstance("strict_address_check", "global_defs { vrrp_skip_check_adv_addr }").SkipCheckAdvertAddresses);
         VrrpInstanceConfig owner = OkInstance("state MASTER\npriority 255\nstrict_mode\nno_accept");
         Assert.False(owner.Accept);
     }
