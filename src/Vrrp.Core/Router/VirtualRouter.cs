@@ -389,6 +389,7 @@ public sealed class VirtualRouter
         {
             // RFC 5798 6.4.3: higher priority, or equal priority and greater primary address
             // (unsigned, network order): learn the interval, set Master_Down, go Backup.
+            if (_options.HigherPrioritySendAdvert) SendAdvertisement(now, _effectivePriority);
             if (_options.Version == VrrpVersion.V3) SetMasterAdverInterval(VrrpTiming.FromCentiseconds(advertisement.AdvertIntervalCentiseconds));
             LeaveMaster(now, sendPriorityZero: false);
             EnterBackup(now, order > 0 ? StateChangeReason.HigherPriority : StateChangeReason.HigherAddress);
@@ -399,10 +400,14 @@ public sealed class VirtualRouter
             return;
         }
         // RFC 9568 6.4.3: discard a lower priority and send an advertisement immediately to
-        // assert Master (keepalived does the same and restarts its advert timer).
-        Counters.LowerPriorityAnswered++;
-        SendAdvertisement(now, _effectivePriority);
-        _timers.Set(TimerKind.Advert, now + _advertInterval);
+        // assert Master (keepalived does the same and restarts its advert timer, unless
+        // lower_prio_no_advert).
+        if (!_options.LowerPriorityNoAdvert)
+        {
+            Counters.LowerPriorityAnswered++;
+            SendAdvertisement(now, _effectivePriority);
+            _timers.Set(TimerKind.Advert, now + _advertInterval);
+        }
         if (_options.GarpLowerPriorityRepeat > 0)
         {
             // keepalived garp_lower_prio_repeat / garp_lower_prio_delay.

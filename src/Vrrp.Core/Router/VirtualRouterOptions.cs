@@ -101,6 +101,12 @@ public sealed class VirtualRouterOptions
     /// <summary>keepalived <c>garp_lower_prio_delay</c>: delay of a second such burst; zero (default) for none.</summary>
     public TimeSpan GarpLowerPriorityDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>keepalived <c>lower_prio_no_advert</c>: a Master does not answer a lower priority with an advertisement (RFC 9568 6.4.3 says it should).</summary>
+    public bool LowerPriorityNoAdvert { get; init; }
+
+    /// <summary>keepalived <c>higher_prio_send_advert</c>: a Master that hears a higher priority sends one advertisement of its own before going Backup.</summary>
+    public bool HigherPrioritySendAdvert { get; init; }
+
     /// <summary>
     /// Drop advertisements whose address list differs from ours. When false (default) a VRRPv3
     /// router accepts and counts them (RFC 5798 7.1); a VRRPv2 router drops them unless the

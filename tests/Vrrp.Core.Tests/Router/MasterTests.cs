@@ -94,6 +94,38 @@ public class MasterTests
     }
 
     [Fact]
+    public void Lower_prio_no_advert_keeps_quiet_and_keeps_the_timer_keepalived()
+    {
+        RouterHarness h = new(Options(priority: 200) is var o ? new VirtualRouterOptions
+        {
+            Name = o.Name, VirtualRouterId = o.VirtualRouterId, Priority = 200, PrimaryAddress = o.PrimaryAddress,
+            VirtualAddresses = o.VirtualAddresses, LowerPriorityNoAdvert = true,
+        } : null!);
+        h.Start(Ms(0));
+        h.Timeout(h.Router.PollTimeout());
+        Instant next = h.Router.PollTimeout();
+        h.Receive(next - TimeSpan.FromMilliseconds(500), 100);
+        Assert.Empty(h.Drain());
+        Assert.Equal(next, h.Router.PollTimeout());
+    }
+
+    [Fact]
+    public void Higher_prio_send_advert_advertises_before_going_backup_keepalived()
+    {
+        RouterHarness h = new(Options(priority: 100) is var o ? new VirtualRouterOptions
+        {
+            Name = o.Name, VirtualRouterId = o.VirtualRouterId, PrimaryAddress = o.PrimaryAddress,
+            VirtualAddresses = o.VirtualAddresses, HigherPrioritySendAdvert = true,
+        } : null!);
+        h.Start(Ms(0));
+        h.Timeout(h.Router.PollTimeout());
+        h.Receive(Ms(6000), 200);
+        List<RouterAction> actions = h.Drain();
+        Assert.Equal([RouterActionKind.SendAdvertisement, RouterActionKind.RemoveAddresses, RouterActionKind.StateChanged], Kinds(actions));
+        Assert.Equal(100, actions[0].Priority);
+    }
+
+    [Fact]
     public void Priority_zero_received_is_answered_at_once_RFC5798_6_4_3()
     {
         RouterHarness h = StartedMaster(priority: 100);
