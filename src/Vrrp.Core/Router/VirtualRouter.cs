@@ -16,6 +16,12 @@ namespace Vrrp.Core.Router;
 /// then calls <see cref="HandleTimeout"/>. The host parses received frames itself and hands
 /// each advertisement of this router's family and VRID to <see cref="HandleAdvertisement"/>.
 /// </para>
+/// <para>
+/// Perform actions in the order they are polled: becoming Master yields SendAdvertisement,
+/// AddAddresses, SendGratuitous, StateChanged (keepalived advertises before adding the
+/// addresses so the old Master lets go first); leaving Master yields an optional priority-0
+/// SendAdvertisement, RemoveAddresses, StateChanged.
+/// </para>
 /// <para>Not thread-safe: drive one router (and its <see cref="SyncGroup"/>) from one thread.</para>
 /// <para>VRRPv2/v3 interoperation mode (RFC 5798 8.4) is not implemented: a router speaks one version.</para>
 /// </remarks>
