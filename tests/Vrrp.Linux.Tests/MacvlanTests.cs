@@ -1,6 +1,6 @@
 using Vrrp.Core.Wire;
 using Vrrp.Linux.Netlink;
-using Vrrp.Testing;
+using Vrrpd.Lab;
 
 namespace Vrrp.Linux.Tests;
 

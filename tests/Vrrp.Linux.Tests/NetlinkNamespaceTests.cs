@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Vrrp.Core.Wire;
 using Vrrp.Linux.Netlink;
-using Vrrp.Testing;
+using Vrrpd.Lab;
 
 namespace Vrrp.Linux.Tests;
 

@@ -1,5 +1,5 @@
 using Vrrp.Core.Wire;
-using Vrrp.Testing;
+using Vrrpd.Lab;
 
 namespace Vrrp.Linux.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Vrrp.Testing;
+namespace Vrrpd.Lab;
 
 /// <summary>
 /// A throwaway lab of network namespaces for tests and benches: namespaces named
