@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+
+namespace Vrrp.Bench.Netlab;
+
+/// <summary>The markdown table of a run: one row per daemon and scenario, and their ratios.</summary>
+internal static class Report
+{
+    public static string Markdown(IReadOnlyList<ScenarioResult> results, Options options)
+    {
+        var s = new StringBuilder();
+        double mdiFast = Analysis.MasterDownIntervalMs(KeepalivedConfig.R2Priority, 1);
+        double mdiSlow = Analysis.MasterDownIntervalMs(KeepalivedConfig.R2Priority, 100);
+        s.AppendLine(CultureInfo.InvariantCulture, $"Master_Down_Interval of r2 (priority {KeepalivedConfig.R2Priority}, RFC 5798 6.1): {mdiFast:0.###} ms at 10 ms adverts, {mdiSlow:0.#} ms at 1 s.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"CPU over {options.SteadySeconds} s in steady state (utime+stime of every process of the daemon, keepalived's parent and VRRP child summed); jitter from {options.JitterSeconds} s captured in r2; failover figures are the median of {options.Failovers} cut(s) of r1's cable (bridge port down).");
+        s.AppendLine();
+        s.AppendLine("| N | adverts | daemon | master CPU % | backup CPU % | RSS master / backup MB | first / last VIP on r2 ms | wire gap VRID 1 ms | gap − MDI ms, VRID 1 / worst VRID | jitter VRID 1 p50 / p99 / max ms | jitter all VRIDs p50 / p99 / max ms | load 1 min / other busy % |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var group in results.GroupBy(r => r.Scenario))
+        {
+            foreach (ScenarioResult r in group) s.AppendLine(Row(r));
+            ScenarioResult? k = group.FirstOrDefault(r => r.Daemon == DaemonKind.Keepalived);
+            ScenarioResult? v = group.FirstOrDefault(r => r.Daemon == DaemonKind.Vrrpd);
+            if (k is not null && v is not null) s.AppendLine(Ratios(k, v));
+        }
+        s.AppendLine();
+        foreach (ScenarioResult r in results)
+        {
+            var notes = new List<string>();
+            if (r.Failovers.Count > 1)
+                notes.Add("cuts: " + string.Join("; ", r.Failovers.Select(f =>
+                    $"{F(f.FirstVipMs, 1)} / {F(f.LastVipMs, 1)} ms, gap {F(f.GapVrid1Ms, 3)} ms")));
+            if (r.Failovers.Any(f => f.LastVipMs is null))
+                notes.Add($"not every VIP reached r2 within the timeout ({string.Join(", ", r.Failovers.Select(f => f.VipsOnR2))} of {r.Scenario.Routers})");
+            if (r.Failovers.Any(f => f.VridsTakenOver < r.Scenario.Routers))
+                notes.Add($"VRIDs with a captured takeover: {string.Join(", ", r.Failovers.Select(f => f.VridsTakenOver))} of {r.Scenario.Routers}");
+            if (r.CaptureDrops > 0) notes.Add($"{r.CaptureDrops} frames dropped by the capture");
+            if (r.Note is not null) notes.Add(r.Note);
+            if (notes.Count > 0) s.AppendLine(CultureInfo.InvariantCulture, $"- {Scenario(r.Scenario)}, {DaemonProcess.Label(r.Daemon)}: {string.Join("; ", notes)}");
+        }
+        return s.ToString();
+    }
+
+    private static string Scenario(Scenario s) => $"N = {s.Routers}, {(s.AdvertCentiseconds >= 100 ? $"{s.AdvertCentiseconds / 100.0:0.##} s" : $"{s.AdvertCentiseconds * 10} ms")}";
+
+    private static string Row(ScenarioResult r)
+    {
+        double mdi = Analysis.MasterDownIntervalMs(KeepalivedConfig.R2Priority, r.Scenario.AdvertCentiseconds);
+        double? first = Median(r.Failovers.Select(f => (double?)f.FirstVipMs));
+        double? last = Median(r.Failovers.Select(f => f.LastVipMs));
+        double? gap1 = Median(r.Failovers.Select(f => f.GapVrid1Ms));
+        double? worst = Median(r.Failovers.Select(f => f.WorstGapMs));
+        string load = r.OtherBusy is { } other ? $"{r.LoadAtStart:F2} / {other:F0}" : $"{Median(r.LoadAtCuts.Select(l => (double?)l)):F2} / –";
+        return string.Join(" | ",
+            $"| {r.Scenario.Routers}",
+            r.Scenario.AdvertCentiseconds >= 100 ? $"{r.Scenario.AdvertCentiseconds / 100.0:0.##} s" : $"{r.Scenario.AdvertCentiseconds * 10} ms",
+            DaemonProcess.Label(r.Daemon),
+            F(r.MasterCpu, 1),
+            F(r.BackupCpu, 1),
+            $"{r.MasterRssKb / 1024.0:F1} / {r.BackupRssKb / 1024.0:F1}",
+            $"{F(first, 1)} / {F(last, 1)}",
+            F(gap1, 3),
+            $"{F(gap1 - mdi, 3)} / {F(worst - mdi, 3)}",
+            SpreadText(r.JitterVrid1),
+            SpreadText(r.JitterAll),
+            load) + " |";
+    }
+
+    private static string Ratios(ScenarioResult k, ScenarioResult v)
+    {
+        static string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? $"{x / y:0.#}×" : "–";
+        double? lastK = Median(k.Failovers.Select(f => f.LastVipMs)), lastV = Median(v.Failovers.Select(f => f.LastVipMs));
+        return string.Join(" | ",
+            $"| {k.Scenario.Routers}",
+            "",
+            "**keepalived ÷ vrrpd**",
+            Ratio(k.MasterCpu, v.MasterCpu),
+            Ratio(k.BackupCpu, v.BackupCpu),
+            $"{Ratio(k.MasterRssKb, v.MasterRssKb)} / {Ratio(k.BackupRssKb, v.BackupRssKb)}",
+            $"– / {Ratio(lastK, lastV)}",
+            "", "", "", "", "") + " |";
+    }
+
+    private static string SpreadText(Spread? s) => s is { } x ? $"{x.P50:F2} / {x.P99:F2} / {x.Max:F2}" : "–";
+
+    private static string F(double? value, int digits) =>
+        value is { } v && !double.IsNaN(v) ? v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "–";
+
+    private static double? Median(IEnumerable<double?> values)
+    {
+        double[] present = [.. values.Where(v => v is { } x && !double.IsNaN(x)).Select(v => v!.Value)];
+        return present.Length == 0 ? null : Analysis.Median(present);
+    }
+}
