@@ -561,7 +561,7 @@ public sealed class VirtualRouter
     private void UpdateTiming()
     {
         _skewTime = VrrpTiming.SkewTime(_options.Version, _effectivePriority, _masterAdverInterval);
-        _masterDownInterval = VrrpTiming.MasterDownInterval(_options.Version, _effectivePriority, _masterAdverInterval);
+        _masterDownInterval = VrrpTiming.MasterDownInterval(_options.Version, _effectivePriority, _masterAdverInterval, _options.DownTimerAdverts);
     }
 
     private void ClearMaster()

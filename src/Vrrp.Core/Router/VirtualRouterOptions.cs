@@ -74,6 +74,19 @@ public sealed class VirtualRouterOptions
     /// </summary>
     public required IpAddr PrimaryAddress { get; init; }
 
+    /// <summary>
+    /// Advertisements go to unicast peers (keepalived <c>unicast_peer</c>) rather than the VRRP
+    /// multicast group. An IPv6 <see cref="PrimaryAddress"/> may then be a global address: the
+    /// link-local rule of RFC 5798 5.1.2.1 is for the multicast group.
+    /// </summary>
+    public bool Unicast { get; init; }
+
+    /// <summary>
+    /// keepalived <c>down_timer_adverts</c> (1..100): Master_Down_Interval is this many
+    /// Master_Adver_Intervals plus Skew_Time. Default 3, the RFC's value (RFC 5798 6.1).
+    /// </summary>
+    public int DownTimerAdverts { get; init; } = 3;
+
     /// <summary>The address family, taken from <see cref="PrimaryAddress"/>.</summary>
     public IpFamily Family => PrimaryAddress.Family;
 
@@ -134,7 +147,7 @@ public sealed class VirtualRouterOptions
         if (Version != VrrpVersion.V2 && Version != VrrpVersion.V3) Fail(nameof(Version), $"version must be 2 or 3, not {(int)Version}");
         if (Family == IpFamily.None) Fail(nameof(PrimaryAddress), "the primary address is missing");
         if (Version == VrrpVersion.V2 && Family != IpFamily.IPv4) Fail(nameof(Version), "VRRPv2 is IPv4 only (RFC 3768)");
-        if (Family == IpFamily.IPv6 && !PrimaryAddress.IsIPv6LinkLocal)
+        if (Family == IpFamily.IPv6 && !Unicast && !PrimaryAddress.IsIPv6LinkLocal)
             Fail(nameof(PrimaryAddress), $"an IPv6 router sends from its link-local address (RFC 5798 5.1.2.1), not {PrimaryAddress}");
         if (Priority == 0) Fail(nameof(Priority), "priority must be 1..255; 0 is reserved for a Master that stops (RFC 5798 5.2.4)");
 
@@ -152,11 +165,12 @@ public sealed class VirtualRouterOptions
             for (int j = 0; j < i; j++)
                 if (VirtualAddresses[j] == address) Fail(nameof(VirtualAddresses), $"{address} is listed twice");
         }
-        if (Family == IpFamily.IPv6 && !VirtualAddresses[0].IsIPv6LinkLocal)
+        if (Family == IpFamily.IPv6 && !Unicast && !VirtualAddresses[0].IsIPv6LinkLocal)
             warnings.Add($"({Name}) the first IPv6 virtual address {VirtualAddresses[0]} is not link-local (RFC 5798 5.2.9)");
 
         if (InitialState != RouterState.Backup && InitialState != RouterState.Master)
             Fail(nameof(InitialState), "the initial state is MASTER or BACKUP");
+        if (DownTimerAdverts < 1 || DownTimerAdverts > 100) Fail(nameof(DownTimerAdverts), $"down_timer_adverts must be 1..100, not {DownTimerAdverts}");
         if (PreemptDelay < TimeSpan.Zero || PreemptDelay > TimeSpan.FromSeconds(1000))
             Fail(nameof(PreemptDelay), "preempt_delay must be 0..1000 seconds");
 

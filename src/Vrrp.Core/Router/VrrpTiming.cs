@@ -25,8 +25,9 @@ public static class VrrpTiming
 
     /// <summary>
     /// Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time (RFC 5798 6.1; RFC 3768 6.1
-    /// with the configured Advertisement_Interval, which VRRPv2 never learns).
+    /// with the configured Advertisement_Interval, which VRRPv2 never learns). keepalived's
+    /// <c>down_timer_adverts</c> replaces the 3 with <paramref name="downTimerAdverts"/>.
     /// </summary>
-    public static TimeSpan MasterDownInterval(VrrpVersion version, byte priority, TimeSpan masterAdverInterval) =>
-        3 * masterAdverInterval + SkewTime(version, priority, masterAdverInterval);
+    public static TimeSpan MasterDownInterval(VrrpVersion version, byte priority, TimeSpan masterAdverInterval, int downTimerAdverts = 3) =>
+        downTimerAdverts * masterAdverInterval + SkewTime(version, priority, masterAdverInterval);
 }

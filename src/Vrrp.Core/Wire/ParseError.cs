@@ -26,7 +26,7 @@ public enum ParseError : byte
     NotVrrp,
     /// <summary>TTL (IPv4) or hop limit (IPv6) is not 255 (RFC 5798 7.1).</summary>
     BadTtl,
-    /// <summary>IPv6 source address is not link-local (RFC 5798 5.1.2.1).</summary>
+    /// <summary>IPv6 source address of an advertisement to the multicast group is not link-local (RFC 5798 5.1.2.1).</summary>
     SourceNotLinkLocal,
     /// <summary>VRRP version is not 2 or 3, or not the configured one.</summary>
     BadVersion,

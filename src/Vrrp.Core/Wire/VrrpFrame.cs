@@ -167,8 +167,9 @@ public static class VrrpFrame
 
         // RFC 5798 7.1 (RFC 3768 7.1): a TTL or hop limit other than 255 may have crossed a router.
         if (hopLimit != RequiredHopLimit) return ParseError.BadTtl;
-        // RFC 5798 5.1.2.1: the IPv6 source is the sender's link-local address.
-        if (source.IsIPv6 && !source.IsIPv6LinkLocal) return ParseError.SourceNotLinkLocal;
+        // RFC 5798 5.1.2.1: the IPv6 source of an advertisement to the multicast group is the
+        // sender's link-local address; unicast peers (keepalived unicast_peer) may use global ones.
+        if (source.IsIPv6 && destination.IsMulticast && !source.IsIPv6LinkLocal) return ParseError.SourceNotLinkLocal;
 
         ParseError vrrpError = VrrpAdvertisement.TryParse(message, source, destination, out VrrpAdvertisement advert, out ChecksumConvention convention);
         if (vrrpError != ParseError.None) return vrrpError;

@@ -88,6 +88,40 @@ public class StartupAndTimingTests
     }
 
     [Fact]
+    public void Down_timer_adverts_replaces_the_three_intervals_keepalived()
+    {
+        VirtualRouterOptions options = new()
+        {
+            Name = "vi", VirtualRouterId = 4, Priority = 100, AdvertIntervalCentiseconds = 100, DownTimerAdverts = 5,
+            VirtualAddresses = [RouterHarness.Vip], PrimaryAddress = RouterHarness.Self,
+        };
+        RouterHarness h = new(options);
+        h.Start(Ms(0));
+        TimeSpan skew = VrrpTiming.SkewTime(VrrpVersion.V3, 100, TimeSpan.FromSeconds(1));
+        Assert.Equal(5 * TimeSpan.FromSeconds(1) + skew, h.Router.MasterDownInterval);
+        Assert.Equal(Ms(0) + 5 * TimeSpan.FromSeconds(1) + skew, h.Router.PollTimeout());
+        Assert.Throws<ArgumentException>(() => new VirtualRouter(new VirtualRouterOptions
+        {
+            Name = "vi", VirtualRouterId = 4, DownTimerAdverts = 0, VirtualAddresses = [RouterHarness.Vip], PrimaryAddress = RouterHarness.Self,
+        }));
+    }
+
+    [Fact]
+    public void Ipv6_primary_address_may_be_global_only_for_unicast_peers()
+    {
+        IpAddr global = IpAddr.Parse("2001:db8::10"), vip = IpAddr.Parse("2001:db8::4");
+        Assert.Throws<ArgumentException>(() => new VirtualRouter(new VirtualRouterOptions
+        {
+            Name = "vi", VirtualRouterId = 4, VirtualAddresses = [vip], PrimaryAddress = global,
+        }));
+        VirtualRouter unicast = new(new VirtualRouterOptions
+        {
+            Name = "vi", VirtualRouterId = 4, VirtualAddresses = [vip], PrimaryAddress = global, Unicast = true,
+        });
+        Assert.Empty(unicast.Warnings);
+    }
+
+    [Fact]
     public void Backup_learns_master_adver_interval_from_v3_advert_RFC5798_6_4_2()
     {
         RouterHarness h = new(Options(priority: 100, intervalCs: 100));

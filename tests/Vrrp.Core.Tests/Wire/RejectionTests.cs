@@ -96,6 +96,17 @@ public class RejectionTests
     }
 
     [Fact]
+    public void Ipv6_unicast_advert_may_come_from_a_global_address()
+    {
+        // keepalived unicast_peer with global addresses: the link-local rule is for ff02::12.
+        byte[] frame = V6;
+        IpAddr.Parse("2001:db8::1").WriteTo(frame.AsSpan(Ip + 8));
+        IpAddr.Parse("2001:db8::2").WriteTo(frame.AsSpan(Ip + 24));
+        Assert.Equal(ParseError.None, VrrpFrame.TryParse(FixVrrpChecksum(frame), out ReceivedAdvertisement received));
+        Assert.Equal(IpAddr.Parse("2001:db8::1"), received.Source);
+    }
+
+    [Fact]
     public void Vrrp_header_checks()
     {
         int v4 = Ip + 20, v6 = Ip + 40;
