@@ -10,6 +10,7 @@ internal static class Program
         ["-v" or "--version" or "version", ..] => Usage.PrintVersion(),
         ["inspect", .. var rest] => InspectCommand.Run(rest, Console.Out, Console.Error),
         ["simulate", .. var rest] => SimulateCommand.Run(rest, Console.Out, Console.Error),
+        ["status", .. var rest] => StatusCommand.Run(rest, Console.Out, Console.Error),
         _ => Run.Execute(args),
     };
 }

@@ -12,7 +12,6 @@ internal static class Run
         }
         if (options.ConfigTest)
             return ConfigTest.Run(options, Console.Out, Console.Error);
-        Console.Error.WriteLine("vrrpd: running the daemon is not implemented yet; 'vrrpd -t' checks a configuration");
-        return 2;
+        return DaemonCommand.Run(options);
     }
 }

@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Vrrpd.Host;
+using Vrrpd.Logging;
+
+namespace Vrrpd.Control;
+
+/// <summary>
+/// The control socket: a Unix stream socket (mode 0600) served off the loop thread. A client
+/// sends one line (<c>status</c> or <c>status json</c>), the server posts a request to the loop,
+/// which answers with a snapshot taken on its own thread; the server formats it, writes it and
+/// closes the connection.
+/// </summary>
+internal sealed class ControlServer : IDisposable
+{
+    private const int MaxRequestBytes = 256;
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
+    private readonly Socket _listener;
+    private readonly Mailbox _mailbox;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+
+    private ControlServer(string path, Socket listener, Mailbox mailbox, ILogger log)
+    {
+        Path = path;
+        _listener = listener;
+        _mailbox = mailbox;
+        _log = log;
+    }
+
+    public string Path { get; }
+
+    /// <summary>
+    /// Binds <paramref name="path"/> (creating its directory) and starts accepting. A stale
+    /// socket file (no one listening) is replaced; a live one means another daemon uses the path.
+    /// </summary>
+    /// <exception cref="IOException">Another daemon listens there, or the path cannot be bound.</exception>
+    public static ControlServer Start(string path, Mailbox mailbox, ILogger log)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string directory = System.IO.Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        if (File.Exists(full) && IsListening(full))
+            throw new IOException($"another vrrpd is listening on {full}; give this one its own --control-socket");
+        // Bind under a temporary name, restrict it, then rename over the final path: no moment
+        // where the socket is reachable with looser permissions, and a stale file is replaced atomically.
+        string temporary = $"{full}.{Environment.ProcessId}.tmp";
+        File.Delete(temporary);
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(temporary));
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Move(temporary, full, overwrite: true);
+            listener.Listen(16);
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            listener.Dispose();
+            File.Delete(temporary);
+            throw new IOException($"cannot listen on {full}: {e.Message}", e);
+        }
+        var server = new ControlServer(full, listener, mailbox, log);
+        _ = Task.Run(server.AcceptLoopAsync);
+        Log.ControlListening(log, full);
+        return server;
+    }
+
+    private static bool IsListening(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                Log.ControlError(_log, e.Message);
+                continue;
+            }
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        using (client)
+        await using (var stream = new NetworkStream(client, ownsSocket: false))
+        {
+            try
+            {
+                string? request = await ReadLineAsync(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true))).ConfigureAwait(false);
+                byte[] reply = await AnswerAsync(request).ConfigureAwait(false);
+                await stream.WriteAsync(reply).ConfigureAwait(false);
+                client.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                // The client went away; nothing to tell it.
+            }
+        }
+    }
+
+    private async Task<byte[]> AnswerAsync(string? request)
+    {
+        bool json;
+        switch (request?.Trim())
+        {
+            case "status":
+                json = false;
+                break;
+            case "status json":
+                json = true;
+                break;
+            default:
+                return Encoding.UTF8.GetBytes($"error: unknown request '{request}'; expected 'status' or 'status json'\n");
+        }
+        var reply = new TaskCompletionSource<StatusSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _mailbox.Post(new StatusRequest(reply));
+        StatusSnapshot snapshot;
+        try
+        {
+            snapshot = await reply.Task.WaitAsync(ReplyTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return "error: the daemon's event loop did not answer within 5 s\n"u8.ToArray();
+        }
+        return json ? StatusFormatter.Json(snapshot) : Encoding.UTF8.GetBytes(StatusFormatter.Text(snapshot));
+    }
+
+    // One request line, framed by the pipe: bytes up to '\n' (or the end), at most MaxRequestBytes.
+    private static async Task<string?> ReadLineAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            SequencePosition? newline = buffer.PositionOf((byte)'\n');
+            if (newline is not null || result.IsCompleted || buffer.Length > MaxRequestBytes)
+            {
+                ReadOnlySequence<byte> line = newline is { } end ? buffer.Slice(0, end) : buffer;
+                string? text = line.Length is > 0 and <= MaxRequestBytes ? Encoding.UTF8.GetString(line) : null;
+                reader.AdvanceTo(buffer.End);
+                await reader.CompleteAsync().ConfigureAwait(false);
+                return text;
+            }
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Dispose();
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (IOException)
+        {
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Vrrpd.Logging;
+
+/// <summary>
+/// vrrpd's one logger: each message is one line on a writer (stderr for the daemon). Under
+/// systemd (JOURNAL_STREAM set) a line starts with the syslog priority (<c>&lt;3&gt;</c>, ...) that
+/// journald reads and no timestamp (the journal has its own); elsewhere it starts with a UTC
+/// timestamp and the level for warnings and errors. Thread-safe; nothing is buffered.
+/// </summary>
+internal sealed class LineLogger : ILogger
+{
+    private readonly TextWriter _writer;
+    private readonly bool _journal;
+    private readonly Lock _lock = new();
+
+    public LineLogger(TextWriter writer, LogLevel minimum, bool journal)
+    {
+        _writer = writer;
+        Minimum = minimum;
+        _journal = journal;
+    }
+
+    public LogLevel Minimum { get; }
+
+    /// <summary>The daemon's logger: stderr, debug lines with <c>-D</c>, journald priorities under systemd.</summary>
+    public static LineLogger ForStandardError(bool detail)
+    {
+        var writer = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+        return new LineLogger(writer, detail ? LogLevel.Debug : LogLevel.Information,
+            journal: Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 });
+    }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= Minimum;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (!IsEnabled(logLevel))
+            return;
+        var line = new StringBuilder(128);
+        if (_journal)
+        {
+            line.Append('<').Append(SyslogPriority(logLevel)).Append('>');
+        }
+        else
+        {
+            line.Append(DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z' ", System.Globalization.CultureInfo.InvariantCulture));
+            if (logLevel >= LogLevel.Warning)
+                line.Append(logLevel == LogLevel.Warning ? "warning: " : "error: ");
+        }
+        line.Append(formatter(state, exception));
+        if (exception is not null)
+            line.Append(": ").Append(exception.GetType().Name).Append(": ").Append(exception.Message);
+        lock (_lock)
+        {
+            _writer.WriteLine(line.ToString());
+            if (exception is not null && logLevel >= LogLevel.Error && exception.StackTrace is { } trace)
+                _writer.WriteLine(trace);
+        }
+    }
+
+    // syslog(3) priorities: 3 err, 4 warning, 6 info, 7 debug.
+    private static int SyslogPriority(LogLevel level) => level switch
+    {
+        LogLevel.Critical or LogLevel.Error => 3,
+        LogLevel.Warning => 4,
+        LogLevel.Information => 6,
+        _ => 7,
+    };
+}
