@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Vrrp.Testing;
+using Vrrpd.Lab;
 using Vrrpd.Control;
 
 namespace vrrpd.Tests.Host;
