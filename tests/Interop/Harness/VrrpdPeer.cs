@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Vrrpd.Lab;
+
+namespace Vrrp.Interop.Tests.Harness;
+
+/// <summary>The published vrrpd binary, run on the very keepalived.conf a keepalived peer would get.</summary>
+internal sealed class VrrpdPeer(InteropLab lab, int port, string name, string ns, string address)
+    : Peer(lab, port, name, ns, address)
+{
+    private LabProcess? _process;
+
+    public override Impl Impl => Impl.Vrrpd;
+
+    public string ConfigFile => Path.Combine(Directory, "keepalived.conf");
+    public string ControlSocket => Path.Combine(Directory, "vrrpd.sock");
+
+    public override void Start(InstanceSpec spec)
+    {
+        Spec = spec;
+        if (!File.Exists(Repo.Vrrpd))
+            throw new InvalidOperationException($"{Repo.Vrrpd} is missing: dotnet publish src/vrrpd -c Release -o artifacts/bin");
+        File.WriteAllText(ConfigFile, spec.ToKeepalivedConf(Name));
+        _process = Lab.Net.Start(Namespace, Name, Repo.Vrrpd,
+            $"-f {ConfigFile} --control-socket {ControlSocket} --pid-file {Directory}/vrrpd.pid");
+    }
+
+    public LabProcess Process => _process ?? throw new InvalidOperationException($"{Name} not started");
+
+    public override PeerState State => StateFromLog(_process);
+
+    public override void Stop()
+    {
+        if (_process is not null && !_process.Stop(TimeSpan.FromSeconds(10)))
+            throw new InvalidOperationException($"{this} did not stop on SIGTERM within 10 s");
+    }
+
+    /// <summary>
+    /// <c>vrrpd status --json</c>, the object of instance <paramref name="instance"/> (the only one
+    /// when null). The JSON is an array of instances or an object with an "instances" array.
+    /// </summary>
+    public JsonElement Status(string? instance = null)
+    {
+        string json = NetnsLab.Run(Repo.Vrrpd, $"status --json --control-socket {ControlSocket}");
+        using var document = JsonDocument.Parse(json);
+        JsonElement root = document.RootElement;
+        JsonElement instances = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("instances");
+        foreach (JsonElement item in instances.EnumerateArray())
+        {
+            if (instance is null || item.GetProperty("name").GetString() == instance)
+                return item.Clone();
+        }
+        throw new InvalidOperationException($"vrrpd status has no instance {instance}: {json}");
+    }
+
+    /// <summary>
+    /// A counter of <see cref="Status"/>: the first number whose property name, compared without
+    /// underscores and case, equals <paramref name="name"/>, searched through nested objects
+    /// (counters, rejections by reason). Null when there is none.
+    /// </summary>
+    public long? Counter(string name, string? instance = null) => Find(Status(instance), Normalize(name));
+
+    private static long? Find(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            return null;
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Number && Normalize(property.Name) == name)
+                return property.Value.GetInt64();
+            if (Find(property.Value, name) is long found)
+                return found;
+        }
+        return null;
+    }
+
+    private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    public override string Log => _process?.Output ?? "";
+
+    public override void Dispose() => _process?.Dispose();
+}
