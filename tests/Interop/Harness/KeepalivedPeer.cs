@@ -12,10 +12,13 @@ internal sealed class KeepalivedPeer(InteropLab lab, int port, string name, stri
 
     public string ConfigFile => Path.Combine(Directory, "keepalived.conf");
 
-    public override void Start(InstanceSpec spec)
+    public override void Start(InstanceSpec spec) => Start(spec, spec.ToKeepalivedConf(Name));
+
+    /// <summary>Starts it on <paramref name="configuration"/> (keepalived.conf text); <paramref name="spec"/> says what that configures.</summary>
+    public override void Start(InstanceSpec spec, string configuration)
     {
         Spec = spec;
-        File.WriteAllText(ConfigFile, spec.ToKeepalivedConf(Name));
+        File.WriteAllText(ConfigFile, configuration);
         // -n foreground, -l -D log to the console in detail, -G no syslog, -P VRRP only; pid
         // files of our own so instances in other namespaces never see each other as running.
         _process = Lab.Net.Start(Namespace, Name, "keepalived",

@@ -68,6 +68,10 @@ internal abstract partial class Peer : IDisposable
 
     public abstract void Start(InstanceSpec spec);
 
+    /// <summary>Starts it on a keepalived.conf of the test's own (<paramref name="spec"/> says what it configures); only for keepalived and vrrpd.</summary>
+    public virtual void Start(InstanceSpec spec, string configuration) =>
+        throw new NotSupportedException($"{this} does not read keepalived.conf");
+
     public abstract PeerState State { get; }
 
     /// <summary>Stops it as an operator would (SIGTERM); waits for the exit.</summary>

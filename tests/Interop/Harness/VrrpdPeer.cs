@@ -14,12 +14,15 @@ internal sealed class VrrpdPeer(InteropLab lab, int port, string name, string ns
     public string ConfigFile => Path.Combine(Directory, "keepalived.conf");
     public string ControlSocket => Path.Combine(Directory, "vrrpd.sock");
 
-    public override void Start(InstanceSpec spec)
+    public override void Start(InstanceSpec spec) => Start(spec, spec.ToKeepalivedConf(Name));
+
+    /// <summary>Starts it on <paramref name="configuration"/> (keepalived.conf text); <paramref name="spec"/> says what that configures.</summary>
+    public override void Start(InstanceSpec spec, string configuration)
     {
         Spec = spec;
         if (!File.Exists(Repo.Vrrpd))
             throw new InvalidOperationException($"{Repo.Vrrpd} is missing: dotnet publish src/vrrpd -c Release -o artifacts/bin");
-        File.WriteAllText(ConfigFile, spec.ToKeepalivedConf(Name));
+        File.WriteAllText(ConfigFile, configuration);
         _process = Lab.Net.Start(Namespace, Name, Repo.Vrrpd,
             $"-f {ConfigFile} --control-socket {ControlSocket} --pid-file {Directory}/vrrpd.pid");
     }

@@ -9,7 +9,7 @@ namespace Vrrp.Interop.Tests.Scenarios;
 public sealed class V2NoAuthTests
 {
     [Theory]
-    [InlineData(Impl.Keepalived, Impl.Keepalived)]
+    [MemberData(nameof(Pairs.WithKeepalived), MemberType = typeof(Pairs))]
     public void Election_failover_preemption_and_handover(Impl master, Impl backup)
     {
         var row = new ResultRow { Scenario = "v2 no auth: election, link cut, preempt, SIGTERM", Version = 2, Family = "IPv4", Mode = "multicast", First = master, Second = backup };
