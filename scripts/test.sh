@@ -11,6 +11,7 @@ command -v keepalived >/dev/null || missing+=(keepalived)
 [ -x /usr/lib/frr/zebra ] || missing+=(frr)
 command -v tshark >/dev/null || missing+=(tshark)
 command -v tcpdump >/dev/null || missing+=(tcpdump)
+command -v ping >/dev/null || missing+=(iputils-ping)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
