@@ -406,6 +406,25 @@ public class InspectTests
         Assert.All(reports, r => Assert.True(r.GetProperty("valid").GetBoolean()));
         Assert.Equal(["fe80::61", "2001:db8::61"], reports[0].GetProperty("addresses").EnumerateArray().Select(a => a.GetString()!).ToArray());
 
+        // The reason names survive NativeAOT trimming.
+        byte[] capture = File.ReadAllBytes(VectorPath("keepalived-v2-vrid4.pcap"));
+        capture[24 + 16 + 14 + 20 + 6] ^= 0x01;
+        string corrupted = TempFile(capture);
+        try
+        {
+            start = new(binary, ["inspect", corrupted, "--json"]) { RedirectStandardOutput = true };
+            using Process invalid = Process.Start(start)!;
+            List<JsonElement> verdicts = Json(invalid.StandardOutput.ReadToEnd());
+            Assert.True(invalid.WaitForExit(30_000));
+            Assert.Equal(0, invalid.ExitCode);
+            Assert.Equal("BadChecksum", verdicts[0].GetProperty("error").GetString());
+            Assert.True(verdicts[1].GetProperty("valid").GetBoolean());
+        }
+        finally
+        {
+            File.Delete(corrupted);
+        }
+
         start = new(binary, ["inspect", Path.Combine(root, "README.md")]) { RedirectStandardError = true };
         using Process refused = Process.Start(start)!;
         Assert.Contains("not a pcap or pcapng capture", refused.StandardError.ReadToEnd());
