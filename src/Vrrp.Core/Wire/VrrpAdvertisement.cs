@@ -64,6 +64,8 @@ public readonly ref struct VrrpAdvertisement
         if (!VrrpPacket.TryCreate(message, out VrrpPacket packet)) return ParseError.Truncated;
 
         IpFamily family = source.Family;
+        // Without a source address there is no family to read addresses in.
+        if (family == IpFamily.None || destination.Family != family) return ParseError.BadIpVersion;
         int version = packet.Version;
         if (version != 2 && version != 3) return ParseError.BadVersion;
         if (version == 2 && family != IpFamily.IPv4) return ParseError.VersionFamilyMismatch;

@@ -124,6 +124,12 @@ public class RejectionTests
         Assert.Equal(ParseError.ZeroAdvertInterval, Parse(FixVrrpChecksum(With(V3, v4 + 5, 0))));
         Assert.Equal(ParseError.ZeroAdvertInterval, Parse(FixVrrpChecksum(With(V2, v4 + 5, 0))));
         Assert.Equal(ParseError.ZeroAdvertInterval, Parse(FixVrrpChecksum(With(With(V6, v6 + 4, 0), v6 + 5, 0))));
+
+        // The message alone needs the addresses of one family it came with.
+        byte[] message = V3[v4..];
+        Assert.Equal(ParseError.None, VrrpAdvertisement.TryParse(message, IpAddr.Parse("10.99.0.11"), IpAddr.VrrpMulticastV4, out _, out _));
+        Assert.Equal(ParseError.BadIpVersion, VrrpAdvertisement.TryParse(message, default, default, out _, out _));
+        Assert.Equal(ParseError.BadIpVersion, VrrpAdvertisement.TryParse(message, IpAddr.Parse("10.99.0.11"), IpAddr.VrrpMulticastV6, out _, out _));
     }
 
     [Fact]
