@@ -161,18 +161,21 @@ public readonly record struct Ipv4Header
         if (!Source.IsIPv4 || !Destination.IsIPv4) ThrowHelper.Argument("an IPv4 header needs IPv4 addresses");
         if ((uint)PayloadLength > ushort.MaxValue - Length) ThrowHelper.Argument("an IPv4 packet is at most 65535 bytes");
 
+        ushort totalLength = (ushort)(Length + PayloadLength);
+        ushort flags = DontFragment ? Ipv4Packet.DontFragmentFlag : (ushort)0;
+        ushort ttlProtocol = (ushort)(TimeToLive << 8 | Protocol);
+        // The checksum from the field values (2^16 == 1 mod 2^16 - 1, so each address counts whole).
+        ulong sum = (0x4500u | TypeOfService) + (ulong)totalLength + Identification + flags + ttlProtocol + Source.V4Value + Destination.V4Value;
+
         Span<byte> header = buffer[..Length];
-        header[Ipv4Packet.Field.VersionAndHeaderLength] = 0x45;
-        header[Ipv4Packet.Field.TypeOfService] = TypeOfService;
-        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.TotalLength..], (ushort)(Length + PayloadLength));
+        BinaryPrimitives.WriteUInt16BigEndian(header, (ushort)(0x4500 | TypeOfService));
+        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.TotalLength..], totalLength);
         BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.Identification..], Identification);
-        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.FlagsAndFragmentOffset..], DontFragment ? Ipv4Packet.DontFragmentFlag : (ushort)0);
-        header[Ipv4Packet.Field.TimeToLive] = TimeToLive;
-        header[Ipv4Packet.Field.Protocol] = Protocol;
-        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.HeaderChecksum..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.FlagsAndFragmentOffset..], flags);
+        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.TimeToLive..], ttlProtocol);
+        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.HeaderChecksum..], Checksum.Finish(sum));
         BinaryPrimitives.WriteUInt32BigEndian(header[Ipv4Packet.Field.Source..], Source.V4Value);
         BinaryPrimitives.WriteUInt32BigEndian(header[Ipv4Packet.Field.Destination..], Destination.V4Value);
-        BinaryPrimitives.WriteUInt16BigEndian(header[Ipv4Packet.Field.HeaderChecksum..], Checksum.Compute(header));
         return Length;
     }
 }
