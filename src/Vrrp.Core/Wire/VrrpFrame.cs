@@ -131,7 +131,6 @@ public static class VrrpFrame
     public static ParseError TryParseIpPacket(ReadOnlySpan<byte> packet, out ReceivedAdvertisement received) =>
         ParseIpPacket(packet, default, default, out received);
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static ParseError ParseIpPacket(ReadOnlySpan<byte> packet, MacAddress sourceMac, MacAddress destinationMac, out ReceivedAdvertisement received)
     {
         received = default;
