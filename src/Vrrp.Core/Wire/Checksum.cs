@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Vrrp.Core.Wire;
@@ -55,6 +56,7 @@ public static class Checksum
     }
 
     /// <summary>Folds a running sum to 16 bits with end-around carry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort Fold(ulong sum)
     {
         sum = (sum & 0xFFFF_FFFF) + (sum >> 32);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Vrrp.Core.Wire;
 
@@ -20,6 +21,7 @@ public enum IpFamily : byte
 public static class IpFamilyExtensions
 {
     /// <summary>Length in bytes of an address of this family (4, 16, or 0 for <see cref="IpFamily.None"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int AddressLength(this IpFamily family) => family switch
     {
         IpFamily.IPv4 => 4,

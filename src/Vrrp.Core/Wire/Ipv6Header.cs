@@ -55,9 +55,12 @@ public readonly ref struct Ipv6Packet
     /// <summary>Hop limit.</summary>
     public byte HopLimit => _buffer[Field.HopLimit];
     /// <summary>Source address.</summary>
-    public IpAddr Source => IpAddr.FromBytes(_buffer.Slice(Field.Source, 16));
+    public IpAddr Source => ReadAddress(Field.Source);
     /// <summary>Destination address.</summary>
-    public IpAddr Destination => IpAddr.FromBytes(_buffer.Slice(Field.Destination, 16));
+    public IpAddr Destination => ReadAddress(Field.Destination);
+
+    private IpAddr ReadAddress(int offset) =>
+        IpAddr.FromV6(BinaryPrimitives.ReadUInt64BigEndian(_buffer[offset..]), BinaryPrimitives.ReadUInt64BigEndian(_buffer[(offset + 8)..]));
 }
 
 /// <summary>An IPv6 fixed header as a value (the "repr"); extension headers are not used by VRRP or NDP.</summary>

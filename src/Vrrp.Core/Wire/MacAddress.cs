@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Vrrp.Core.Wire;
 
@@ -34,6 +35,7 @@ public readonly struct MacAddress : IEquatable<MacAddress>, ISpanFormattable
 
     /// <summary>Reads a MAC address from the first 6 bytes of <paramref name="bytes"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than 6 bytes.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static MacAddress FromBytes(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < Length) ThrowHelper.BufferTooSmall(Length, bytes.Length);
