@@ -13,6 +13,21 @@ public readonly ref struct VrrpAdvertisement
     /// <summary>Largest VRRPv3 Max Advertise Interval (12 bits), centiseconds.</summary>
     public const ushort MaxIntervalV3 = 0x0FFF;
 
+    // For the parser: a constructor call builds the value in place, where an object initializer
+    // builds a temporary and copies it.
+    internal VrrpAdvertisement(VrrpVersion version, IpFamily family, byte virtualRouterId, byte priority, ushort interval,
+        VrrpAuthType authType, ReadOnlySpan<byte> authData, ReadOnlySpan<byte> addressBytes)
+    {
+        Version = version;
+        Family = family;
+        VirtualRouterId = virtualRouterId;
+        Priority = priority;
+        AdvertIntervalCentiseconds = interval;
+        AuthType = authType;
+        AuthData = authData;
+        AddressBytes = addressBytes;
+    }
+
     /// <summary>Protocol version.</summary>
     public VrrpVersion Version { get; init; }
     /// <summary>Address family of the addresses (and of the IP packet carrying it).</summary>
@@ -97,17 +112,10 @@ public readonly ref struct VrrpAdvertisement
         if (interval == 0) return ParseError.ZeroAdvertInterval;
 
         ReadOnlySpan<byte> addresses = message.Slice(VrrpPacket.Field.Addresses, count * addressLength);
-        advertisement = new VrrpAdvertisement
-        {
-            Version = (VrrpVersion)version,
-            Family = family,
-            VirtualRouterId = packet.VirtualRouterId,
-            Priority = packet.Priority,
-            AdvertIntervalCentiseconds = interval,
-            AuthType = version == 2 ? (VrrpAuthType)packet.AuthType : VrrpAuthType.None,
-            AuthData = version == 2 ? message.Slice(VrrpPacket.Field.Addresses + addresses.Length, VrrpPacket.Field.AuthDataLength) : default,
-            AddressBytes = addresses,
-        };
+        advertisement = new VrrpAdvertisement((VrrpVersion)version, family, packet.VirtualRouterId, packet.Priority, interval,
+            version == 2 ? (VrrpAuthType)packet.AuthType : VrrpAuthType.None,
+            version == 2 ? message.Slice(VrrpPacket.Field.Addresses + addresses.Length, VrrpPacket.Field.AuthDataLength) : default,
+            addresses);
         return ParseError.None;
     }
 

@@ -7,6 +7,19 @@ namespace Vrrp.Core.Wire;
 /// </summary>
 public readonly ref struct ReceivedAdvertisement
 {
+    // A constructor builds the value in place (see VrrpAdvertisement's).
+    internal ReceivedAdvertisement(MacAddress sourceMac, MacAddress destinationMac, IpAddr source, IpAddr destination,
+        byte hopLimit, VrrpAdvertisement advertisement, ChecksumConvention convention)
+    {
+        SourceMac = sourceMac;
+        DestinationMac = destinationMac;
+        Source = source;
+        Destination = destination;
+        HopLimit = hopLimit;
+        Advertisement = advertisement;
+        Convention = convention;
+    }
+
     /// <summary>Ethernet source address (default when parsed from an IP packet).</summary>
     public MacAddress SourceMac { get; init; }
     /// <summary>Ethernet destination address (default when parsed from an IP packet).</summary>
@@ -173,16 +186,7 @@ public static class VrrpFrame
 
         ParseError vrrpError = VrrpAdvertisement.TryParse(message, source, destination, out VrrpAdvertisement advert, out ChecksumConvention convention);
         if (vrrpError != ParseError.None) return vrrpError;
-        received = new ReceivedAdvertisement
-        {
-            SourceMac = sourceMac,
-            DestinationMac = destinationMac,
-            Source = source,
-            Destination = destination,
-            HopLimit = hopLimit,
-            Advertisement = advert,
-            Convention = convention,
-        };
+        received = new ReceivedAdvertisement(sourceMac, destinationMac, source, destination, hopLimit, advert, convention);
         return ParseError.None;
     }
 }
