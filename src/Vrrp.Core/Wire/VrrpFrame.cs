@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vrrp.Core.Wire;
 
 /// <summary>
@@ -7,17 +9,20 @@ namespace Vrrp.Core.Wire;
 /// </summary>
 public readonly ref struct ReceivedAdvertisement
 {
-    // A constructor builds the value in place (see VrrpAdvertisement's).
-    internal ReceivedAdvertisement(MacAddress sourceMac, MacAddress destinationMac, IpAddr source, IpAddr destination,
-        byte hopLimit, VrrpAdvertisement advertisement, ChecksumConvention convention)
+    private readonly VrrpAdvertisement _advertisement;
+    private readonly ChecksumConvention _convention;
+
+    // Parses the VRRP message straight into this value: copying a freshly written struct costs
+    // more than the parse itself (a wide load cannot be forwarded from narrow stores).
+    internal ReceivedAdvertisement(ReadOnlySpan<byte> message, MacAddress sourceMac, MacAddress destinationMac,
+        IpAddr source, IpAddr destination, byte hopLimit, out ParseError error)
     {
         SourceMac = sourceMac;
         DestinationMac = destinationMac;
         Source = source;
         Destination = destination;
         HopLimit = hopLimit;
-        Advertisement = advertisement;
-        Convention = convention;
+        error = VrrpAdvertisement.TryParse(message, source, destination, out _advertisement, out _convention);
     }
 
     /// <summary>Ethernet source address (default when parsed from an IP packet).</summary>
@@ -31,9 +36,9 @@ public readonly ref struct ReceivedAdvertisement
     /// <summary>TTL or hop limit as received (always 255 once accepted).</summary>
     public byte HopLimit { get; init; }
     /// <summary>The advertisement.</summary>
-    public VrrpAdvertisement Advertisement { get; init; }
+    public VrrpAdvertisement Advertisement { get => _advertisement; init => _advertisement = value; }
     /// <summary>The checksum convention that verified (VRRPv2: <see cref="ChecksumConvention.MessageOnly"/>).</summary>
-    public ChecksumConvention Convention { get; init; }
+    public ChecksumConvention Convention { get => _convention; init => _convention = value; }
 }
 
 /// <summary>
@@ -144,6 +149,9 @@ public static class VrrpFrame
     public static ParseError TryParseIpPacket(ReadOnlySpan<byte> packet, out ReceivedAdvertisement received) =>
         ParseIpPacket(packet, default, default, out received);
 
+    // Kept out of its callers: inlined into a large caller it exhausts the JIT's inlining budget,
+    // and then even the one-line field accessors become calls (seen in BenchmarkDotNet's disassembly).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static ParseError ParseIpPacket(ReadOnlySpan<byte> packet, MacAddress sourceMac, MacAddress destinationMac, out ReceivedAdvertisement received)
     {
         received = default;
@@ -184,9 +192,8 @@ public static class VrrpFrame
         // sender's link-local address; unicast peers (keepalived unicast_peer) may use global ones.
         if (source.IsIPv6 && destination.IsMulticast && !source.IsIPv6LinkLocal) return ParseError.SourceNotLinkLocal;
 
-        ParseError vrrpError = VrrpAdvertisement.TryParse(message, source, destination, out VrrpAdvertisement advert, out ChecksumConvention convention);
-        if (vrrpError != ParseError.None) return vrrpError;
-        received = new ReceivedAdvertisement(sourceMac, destinationMac, source, destination, hopLimit, advert, convention);
-        return ParseError.None;
+        received = new ReceivedAdvertisement(message, sourceMac, destinationMac, source, destination, hopLimit, out ParseError vrrpError);
+        if (vrrpError != ParseError.None) received = default;
+        return vrrpError;
     }
 }
