@@ -27,6 +27,11 @@ internal sealed class BenchLab : IDisposable
             string[] members = _lab.AddLan("eth0", "r1", "r2", "host");
             (R1, R2, Host) = (members[0], members[1], members[2]);
             Lan = _lab.Prefix + "lan";
+            // A switch, not a firewall: where br_netfilter is loaded (Docker hosts), every bridged
+            // frame would also go through iptables and a route lookup, charged to the sending
+            // daemon. The setting is per namespace; the host's stays as it is.
+            // Without br_netfilter the keys do not exist and sysctl fails: nothing to turn off.
+            NetnsLab.Run("ip", $"netns exec {Lan} sysctl -qw net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0 net.bridge.bridge-nf-call-arptables=0", check: false);
             NetnsLab.Ip($"-n {R1} addr add {R1Address}/24 dev eth0");
             NetnsLab.Ip($"-n {R2} addr add {R2Address}/24 dev eth0");
             NetnsLab.Ip($"-n {Host} addr add {HostAddress}/24 dev eth0");

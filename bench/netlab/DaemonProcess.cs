@@ -42,7 +42,9 @@ internal sealed class DaemonProcess : IDisposable
         {
             // -P: VRRP only; -G: no syslog; -n: foreground; own pid files so nothing under /run is used.
             DaemonKind.Keepalived => $"-n -l -D -G -P -f {config} -p {pidFile} -r {childPidFile}",
-            _ => $"-f {config} --pid-file {pidFile} --control-socket {Path.Combine(workDir, role + ".sock")}",
+            DaemonKind.Vrrpd => $"-f {config} --pid-file {pidFile} --control-socket {ControlSocket(workDir, role)}",
+            // This bench again: `program` is the dotnet host, `config` the floor's arguments.
+            _ => $"{Path.Combine(AppContext.BaseDirectory, "netlab.dll")} floor {config}",
         };
         // ip netns exec and sh both exec, so the process started is the daemon itself.
         var info = new ProcessStartInfo("ip") { UseShellExecute = false };
@@ -58,7 +60,14 @@ internal sealed class DaemonProcess : IDisposable
         return daemon;
     }
 
-    public static string Label(DaemonKind kind) => kind == DaemonKind.Keepalived ? "keepalived" : "vrrpd";
+    public static string Label(DaemonKind kind) => kind switch
+    {
+        DaemonKind.Keepalived => "keepalived",
+        DaemonKind.Vrrpd => "vrrpd",
+        _ => "floor",
+    };
+
+    public static string ControlSocket(string workDir, string role) => Path.Combine(workDir, role + ".sock");
 
     /// <summary>Throws with the log's tail if a process of the daemon has exited.</summary>
     public void ThrowIfExited()

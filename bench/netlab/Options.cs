@@ -3,7 +3,13 @@ using System.Globalization;
 namespace Vrrp.Bench.Netlab;
 
 /// <summary>Which daemon a run measures.</summary>
-internal enum DaemonKind { Keepalived, Vrrpd }
+internal enum DaemonKind
+{
+    Keepalived,
+    Vrrpd,
+    /// <summary>Not a daemon: the same adverts sent and received with nothing else (see <see cref="Floor"/>).</summary>
+    Floor,
+}
 
 /// <summary>One measured configuration: N routers at one advert interval.</summary>
 internal readonly record struct Scenario(int Routers, int AdvertCentiseconds);
@@ -24,12 +30,15 @@ internal sealed class Options
           --jitter SECONDS    capture window before the first cut, for advert jitter (default 5)
           --failovers K       link cuts per configuration, figures are the median (default 3)
           --gc-run SECONDS    vrrpd at the largest N: count GCs over this window (default 0: off)
-          --daemons LIST      keepalived,vrrpd (default both)
+          --daemons LIST      keepalived,vrrpd,floor (default all three; floor: the same adverts
+                              sent with one sendmmsg per interval and received, nothing else:
+                              the kernel's share, steady-state rows only)
           --keepalived PATH   default /usr/sbin/keepalived
           --vrrpd PATH        default artifacts/bin/vrrpd (NativeAOT publish)
           --quick             --routers 1,50 --steady 3 --jitter 2 --failovers 1 --no-slow
           --no-append         print the table only; do not append it to bench/README.md
           --keep              keep the work directory (configs, logs, captures)
+          --hold SECONDS      after convergence, print the daemons' PIDs and wait (to attach perf, strace)
         """;
 
     public IReadOnlyList<int> Routers { get; private set; } = [1, 50, 255];
@@ -38,11 +47,12 @@ internal sealed class Options
     public int JitterSeconds { get; private set; } = 5;
     public int Failovers { get; private set; } = 3;
     public int GcRunSeconds { get; private set; }
-    public IReadOnlyList<DaemonKind> Daemons { get; private set; } = [DaemonKind.Keepalived, DaemonKind.Vrrpd];
+    public IReadOnlyList<DaemonKind> Daemons { get; private set; } = [DaemonKind.Keepalived, DaemonKind.Vrrpd, DaemonKind.Floor];
     public string Keepalived { get; private set; } = "/usr/sbin/keepalived";
     public string? Vrrpd { get; private set; }
     public bool Append { get; private set; } = true;
     public bool Keep { get; private set; }
+    public int HoldSeconds { get; private set; }
 
     public IEnumerable<Scenario> Scenarios()
     {
@@ -83,7 +93,8 @@ internal sealed class Options
                     {
                         "keepalived" => DaemonKind.Keepalived,
                         "vrrpd" => DaemonKind.Vrrpd,
-                        _ => throw new ArgumentException($"--daemons: '{s}' is neither keepalived nor vrrpd"),
+                        "floor" => DaemonKind.Floor,
+                        _ => throw new ArgumentException($"--daemons: '{s}' is none of keepalived, vrrpd, floor"),
                     })];
                     break;
                 case "--keepalived": o.Keepalived = Value(); break;
@@ -97,6 +108,7 @@ internal sealed class Options
                     break;
                 case "--no-append": o.Append = false; break;
                 case "--keep": o.Keep = true; break;
+                case "--hold": o.HoldSeconds = Int(0, 86400); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

@@ -10,6 +10,8 @@ using Vrrp.Bench.Netlab;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args is ["floor", ..])
+    return Floor.Run(args[1..]);
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(Options.Usage);
@@ -33,7 +35,7 @@ if (!Environment.IsPrivilegedProcess)
 
 string root = FindRepositoryRoot() ?? Directory.GetCurrentDirectory();
 string vrrpd = options.Vrrpd ?? Path.Combine(root, "artifacts", "bin", "vrrpd");
-foreach (DaemonKind kind in options.Daemons)
+foreach (DaemonKind kind in options.Daemons.Where(k => k != DaemonKind.Floor))
 {
     string program = kind == DaemonKind.Keepalived ? options.Keepalived : vrrpd;
     if (!File.Exists(program))
@@ -82,7 +84,8 @@ try
     var runner = new ScenarioRunner(options, work, vrrpd, cancel.Token);
     foreach (Scenario scenario in options.Scenarios())
         foreach (DaemonKind kind in options.Daemons)
-            results.Add(runner.Run(scenario, kind));
+            if (kind != DaemonKind.Floor || scenario.AdvertCentiseconds < 100)
+                results.Add(runner.Run(scenario, kind));
 }
 catch (OperationCanceledException)
 {

@@ -43,7 +43,6 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
         string r1Config = Path.Combine(dir, "r1.conf"), r2Config = Path.Combine(dir, "r2.conf");
         File.WriteAllText(r1Config, KeepalivedConfig.Write("r1", KeepalivedConfig.R1Priority, initialMaster: true, n, scenario.AdvertCentiseconds));
         File.WriteAllText(r2Config, KeepalivedConfig.Write("r2", KeepalivedConfig.R2Priority, initialMaster: false, n, scenario.AdvertCentiseconds));
-        string program = kind == DaemonKind.Keepalived ? options.Keepalived : vrrpdPath;
         Log($"{DaemonProcess.Label(kind)}, N = {n}, adverts every {interval} ms: lab in {dir}");
 
         BenchLab? lab = null;
@@ -54,6 +53,21 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
             lab = Cleanup.Register(new BenchLab());
             r1Watch = Cleanup.Register(new AddressWatch(lab.R1, KeepalivedConfig.IsVip));
             r2Watch = Cleanup.Register(new AddressWatch(lab.R2, KeepalivedConfig.IsVip));
+            if (kind == DaemonKind.Floor)
+            {
+                string dotnet = Environment.ProcessPath ?? "dotnet";
+                r1 = Cleanup.Register(DaemonProcess.Start(kind, dotnet, lab.R1, $"master {n} {scenario.AdvertCentiseconds}", dir, "r1", cancel));
+                r2 = Cleanup.Register(DaemonProcess.Start(kind, dotnet, lab.R2, "backup", dir, "r2", cancel));
+                Sleep(TimeSpan.FromSeconds(2)); // runtime start-up and the first adverts
+                Hold(lab, r1, r2);
+                Steady(result, r1, r2, () => null);
+                JitterOnly(lab, Path.Combine(dir, "jitter.pcap"), result);
+                r1.ThrowIfExited();
+                r2.ThrowIfExited();
+                return result;
+            }
+
+            string program = kind == DaemonKind.Keepalived ? options.Keepalived : vrrpdPath;
             r1 = Cleanup.Register(DaemonProcess.Start(kind, program, lab.R1, r1Config, dir, "r1", cancel));
             r2 = Cleanup.Register(DaemonProcess.Start(kind, program, lab.R2, r2Config, dir, "r2", cancel));
 
@@ -61,26 +75,13 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
             TimeSpan settle = TimeSpan.FromMilliseconds(Math.Max(1000, 3 * interval));
             WaitConverged(r1Watch, r2Watch, n, r1, r2, convergeTimeout, settle);
             Log($"  converged: r1 holds {n} VIPs, r2 none");
+            Hold(lab, r1, r2);
 
             if (!slow)
             {
-                result.LoadAtStart = ProcStat.LoadAverage();
-                long busyBefore = ProcStat.MachineBusyTicks();
-                var master = new CpuWindow(r1.Pids);
-                var backup = new CpuWindow(r2.Pids);
-                long daemonsBefore = ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids));
-                long started = Stopwatch.GetTimestamp();
-                Sleep(TimeSpan.FromSeconds(options.SteadySeconds));
-                result.MasterCpu = master.PercentOfOneCore();
-                result.BackupCpu = backup.PercentOfOneCore();
-                double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                long other = ProcStat.MachineBusyTicks() - busyBefore - (ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids)) - daemonsBefore);
-                result.OtherBusy = 100.0 * other / ProcStat.TicksPerSecond / seconds;
-                result.MasterRssKb = ProcStat.RssKilobytes(r1.Pids);
-                result.BackupRssKb = ProcStat.RssKilobytes(r2.Pids);
-                if (r1Watch.Count != n || r2Watch.Count != 0)
-                    result.Note = $"roles changed during the steady window (r1 {r1Watch.Count}, r2 {r2Watch.Count} VIPs)";
-                Log($"  steady {options.SteadySeconds} s: master {result.MasterCpu:F1} %, backup {result.BackupCpu:F1} % of a core; RSS {result.MasterRssKb} / {result.BackupRssKb} kB; load {result.LoadAtStart:F2}, other busy {result.OtherBusy:F0} %");
+                AddressWatch w1 = r1Watch, w2 = r2Watch;
+                Steady(result, r1, r2, () => w1.Count != n || w2.Count != 0
+                    ? $"roles changed during the steady window (r1 {w1.Count}, r2 {w2.Count} VIPs)" : null);
             }
             else
             {
@@ -111,6 +112,52 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
             Cleanup.Release(lab);
         }
         return result;
+    }
+
+    private void Hold(BenchLab lab, DaemonProcess r1, DaemonProcess r2)
+    {
+        if (options.HoldSeconds <= 0) return;
+        Log($"  holding {options.HoldSeconds} s: master r1 pid {string.Join(",", r1.Pids)} in {lab.R1}, backup r2 pid {string.Join(",", r2.Pids)} in {lab.R2}");
+        Sleep(TimeSpan.FromSeconds(options.HoldSeconds));
+    }
+
+    // CPU of both sides over the steady window (no capture running), the rest of the machine's
+    // busy time next to it, and resident memory at the end.
+    private void Steady(ScenarioResult result, DaemonProcess r1, DaemonProcess r2, Func<string?> disturbed)
+    {
+        result.LoadAtStart = ProcStat.LoadAverage();
+        long busyBefore = ProcStat.MachineBusyTicks();
+        var master = new CpuWindow(r1.Pids);
+        var backup = new CpuWindow(r2.Pids);
+        long daemonsBefore = ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids));
+        long started = Stopwatch.GetTimestamp();
+        Sleep(TimeSpan.FromSeconds(options.SteadySeconds));
+        result.MasterCpu = master.PercentOfOneCore();
+        result.BackupCpu = backup.PercentOfOneCore();
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        long other = ProcStat.MachineBusyTicks() - busyBefore - (ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids)) - daemonsBefore);
+        result.OtherBusy = 100.0 * other / ProcStat.TicksPerSecond / seconds;
+        result.MasterRssKb = ProcStat.RssKilobytes(r1.Pids);
+        result.BackupRssKb = ProcStat.RssKilobytes(r2.Pids);
+        result.Note = disturbed();
+        Log($"  steady {options.SteadySeconds} s: master {result.MasterCpu:F1} %, backup {result.BackupCpu:F1} % of a core; RSS {result.MasterRssKb} / {result.BackupRssKb} kB; load {result.LoadAtStart:F2}, other busy {result.OtherBusy:F0} %");
+    }
+
+    private void JitterOnly(BenchLab lab, string pcap, ScenarioResult result)
+    {
+        Capture? capture = null;
+        try
+        {
+            capture = Cleanup.Register(Capture.Start(lab.R2, pcap, cancel));
+            Sleep(TimeSpan.FromSeconds(options.JitterSeconds + 1.5)); // + tcpdump's block timeout, see Failover
+            List<WireAdvert> adverts = capture.StopAndRead();
+            result.CaptureDrops += capture.KernelDrops;
+            (result.JitterVrid1, result.JitterAll) = Analysis.Jitter(adverts, R1);
+        }
+        finally
+        {
+            Cleanup.Release(capture);
+        }
     }
 
     private FailoverResult Failover(BenchLab lab, AddressWatch r2Watch, int n, double interval, string pcap,
