@@ -172,6 +172,15 @@ internal static class StatusFormatter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteStartObject("runtime");
+            w.WriteStartArray("gc_collections");
+            w.WriteNumberValue(s.Runtime.Gen0Collections);
+            w.WriteNumberValue(s.Runtime.Gen1Collections);
+            w.WriteNumberValue(s.Runtime.Gen2Collections);
+            w.WriteEndArray();
+            w.WriteNumber("allocated_bytes", s.Runtime.AllocatedBytes);
+            w.WriteNumber("loop_iterations", s.Runtime.LoopIterations);
+            w.WriteEndObject();
             w.WriteEndObject();
         }
         stream.WriteByte((byte)'\n');

@@ -11,7 +11,15 @@ internal sealed record StatusSnapshot(
     IReadOnlyList<InstanceStatus> Instances,
     IReadOnlyList<InterfaceStatus> Interfaces,
     IReadOnlyList<UnicastStatus> Unicast,
-    IReadOnlyList<SyncGroupStatus> SyncGroups);
+    IReadOnlyList<SyncGroupStatus> SyncGroups,
+    RuntimeStatus Runtime);
+
+/// <summary>
+/// The process as the runtime sees it, read before the snapshot is built (so a request's own
+/// allocations show in the next one): in a steady state the collections and the allocated bytes
+/// stand still between two requests, apart from what the previous request allocated.
+/// </summary>
+internal sealed record RuntimeStatus(int Gen0Collections, int Gen1Collections, int Gen2Collections, long AllocatedBytes, long LoopIterations);
 
 internal sealed record InstanceStatus
 {
