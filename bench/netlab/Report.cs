@@ -26,6 +26,8 @@ internal static class Report
             if (k is not null && v is not null) s.AppendLine(Ratios(k, v));
         }
         s.AppendLine();
+        Runtime(s, results);
+        Targets(s, results);
         foreach (ScenarioResult r in results)
         {
             var notes = new List<string>();
@@ -41,6 +43,63 @@ internal static class Report
             if (notes.Count > 0) s.AppendLine(CultureInfo.InvariantCulture, $"- {Scenario(r.Scenario)}, {DaemonProcess.Label(r.Daemon)}: {string.Join("; ", notes)}");
         }
         return s.ToString();
+    }
+
+    // vrrpd's own figures from `vrrpd status --json`.
+    private static void Runtime(StringBuilder s, IReadOnlyList<ScenarioResult> results)
+    {
+        var rows = results.Where(r => r.MasterRuntime is not null).ToList();
+        if (rows.Count == 0) return;
+        s.AppendLine("vrrpd's runtime over the steady window (`vrrpd status --json`; allocated bytes exclude the status requests themselves, whose size varies by a few hundred bytes, so ±1 KB is zero):");
+        s.AppendLine();
+        s.AppendLine("| N | loop wake-ups/s master / backup | GCs master / backup | bytes allocated master / backup |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (ScenarioResult r in rows)
+        {
+            RuntimeWindow m = r.MasterRuntime!.Value, b = r.BackupRuntime!.Value;
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario.Routers} | {m.WakeupsPerSecond:F0} / {b.WakeupsPerSecond:F0} | {m.Collections} / {b.Collections} | {m.AllocatedBytes} / {b.AllocatedBytes} |");
+        }
+        foreach (ScenarioResult r in results.Where(r => r.GcRunMaster is not null))
+        {
+            RuntimeWindow m = r.GcRunMaster!.Value, b = r.GcRunBackup!.Value;
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"GC run, N = {r.Scenario.Routers}, {m.Seconds:F0} s in steady state: master {m.Collections} GCs, {m.AllocatedBytes} B allocated; backup {b.Collections} GCs, {b.AllocatedBytes} B allocated.");
+        }
+        s.AppendLine();
+    }
+
+    // Issue 7's targets for vrrpd, checked against this run.
+    private static void Targets(StringBuilder s, IReadOnlyList<ScenarioResult> results)
+    {
+        ScenarioResult? big = results.Where(r => r.Daemon == DaemonKind.Vrrpd && r.Scenario.AdvertCentiseconds == 1).MaxBy(r => r.Scenario.Routers);
+        ScenarioResult? one = results.FirstOrDefault(r => r.Daemon == DaemonKind.Vrrpd && r.Scenario is { Routers: 1, AdvertCentiseconds: 1 });
+        ScenarioResult? slow = results.FirstOrDefault(r => r.Daemon == DaemonKind.Vrrpd && r.Scenario.AdvertCentiseconds >= 100);
+        var lines = new List<string>();
+        void Check(string target, double? value, Func<double, bool> met, string unit)
+        {
+            if (value is { } v && !double.IsNaN(v)) lines.Add($"| {target} | {v:0.###} {unit} | {(met(v) ? "met" : "**not met**")} |");
+        }
+        if (big is not null)
+        {
+            string at = $"N = {big.Scenario.Routers}";
+            Check($"master CPU under 15 % ({at})", big.MasterCpu, v => v < 15, "%");
+            Check($"backup CPU under 5 % ({at})", big.BackupCpu, v => v < 5, "%");
+            Check($"resident memory under 14 MB ({at}, larger side)", Math.Max(big.MasterRssKb, big.BackupRssKb) / 1024.0, v => v < 14, "MB");
+            Check($"all VIPs on r2 under 50 ms after the cut ({at}, median)", Median(big.Failovers.Select(f => f.LastVipMs)), v => v < 50, "ms");
+            if (big.GcRunMaster is { } gm && big.GcRunBackup is { } gb)
+                Check($"no GC over {gm.Seconds:F0} s ({at}, master + backup)", gm.Collections + gb.Collections, v => v == 0, "GCs");
+        }
+        double mdi = Analysis.MasterDownIntervalMs(KeepalivedConfig.R2Priority, 1);
+        if (one is not null) Check("wire gap − Master_Down_Interval under 1 ms (N = 1, 10 ms, median)", Median(one.Failovers.Select(f => f.GapVrid1Ms)) - mdi, v => v < 1, "ms");
+        double mdiSlow = Analysis.MasterDownIntervalMs(KeepalivedConfig.R2Priority, 100);
+        if (slow is not null) Check("wire gap within 2 ms of theory (N = 1, 1 s, median)", Median(slow.Failovers.Select(f => f.GapVrid1Ms)) - mdiSlow, v => Math.Abs(v) <= 2, "ms");
+        if (lines.Count == 0) return;
+        s.AppendLine("vrrpd against the targets of issue 7:");
+        s.AppendLine();
+        s.AppendLine("| target | vrrpd | |");
+        s.AppendLine("|---|---|---|");
+        foreach (string line in lines) s.AppendLine(line);
+        s.AppendLine();
     }
 
     private static string Scenario(Scenario s) => $"N = {s.Routers}, {(s.AdvertCentiseconds >= 100 ? $"{s.AdvertCentiseconds / 100.0:0.##} s" : $"{s.AdvertCentiseconds * 10} ms")}";

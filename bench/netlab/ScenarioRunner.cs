@@ -20,6 +20,12 @@ internal sealed class ScenarioResult
     public List<FailoverResult> Failovers { get; } = [];
     public List<double> LoadAtCuts { get; } = [];
     public long CaptureDrops { get; set; }
+    /// <summary>vrrpd only: its runtime over the steady window.</summary>
+    public RuntimeWindow? MasterRuntime { get; set; }
+    public RuntimeWindow? BackupRuntime { get; set; }
+    /// <summary>vrrpd only, --gc-run: the long window at the largest N.</summary>
+    public RuntimeWindow? GcRunMaster { get; set; }
+    public RuntimeWindow? GcRunBackup { get; set; }
     public string? Note { get; set; }
 }
 
@@ -60,7 +66,7 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
                 r2 = Cleanup.Register(DaemonProcess.Start(kind, dotnet, lab.R2, "backup", dir, "r2", cancel));
                 Sleep(TimeSpan.FromSeconds(2)); // runtime start-up and the first adverts
                 Hold(lab, r1, r2);
-                Steady(result, r1, r2, () => null);
+                Steady(result, r1, r2, () => null, null);
                 JitterOnly(lab, Path.Combine(dir, "jitter.pcap"), result);
                 r1.ThrowIfExited();
                 r2.ThrowIfExited();
@@ -80,8 +86,19 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
             if (!slow)
             {
                 AddressWatch w1 = r1Watch, w2 = r2Watch;
+                (string, string)? sockets = kind == DaemonKind.Vrrpd ? (DaemonProcess.ControlSocket(dir, "r1"), DaemonProcess.ControlSocket(dir, "r2")) : null;
                 Steady(result, r1, r2, () => w1.Count != n || w2.Count != 0
-                    ? $"roles changed during the steady window (r1 {w1.Count}, r2 {w2.Count} VIPs)" : null);
+                    ? $"roles changed during the steady window (r1 {w1.Count}, r2 {w2.Count} VIPs)" : null, sockets);
+                if (sockets is var (s1, s2) && options.GcRunSeconds > 0 && n == options.Routers.Max())
+                {
+                    Log($"  GC run: {options.GcRunSeconds} s in steady state");
+                    var open1 = RuntimeWindow.Open(s1);
+                    var open2 = RuntimeWindow.Open(s2);
+                    Sleep(TimeSpan.FromSeconds(options.GcRunSeconds));
+                    result.GcRunMaster = RuntimeWindow.Close(open1, s1);
+                    result.GcRunBackup = RuntimeWindow.Close(open2, s2);
+                    Log($"  GC run: master {result.GcRunMaster}, backup {result.GcRunBackup}");
+                }
             }
             else
             {
@@ -123,8 +140,10 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
 
     // CPU of both sides over the steady window (no capture running), the rest of the machine's
     // busy time next to it, and resident memory at the end.
-    private void Steady(ScenarioResult result, DaemonProcess r1, DaemonProcess r2, Func<string?> disturbed)
+    private void Steady(ScenarioResult result, DaemonProcess r1, DaemonProcess r2, Func<string?> disturbed, (string R1, string R2)? controlSockets)
     {
+        // vrrpd's runtime is sampled outside the CPU window, so the requests do not count in it.
+        var runtime = controlSockets is var (c1, c2) ? (RuntimeWindow.Open(c1), RuntimeWindow.Open(c2)) : default;
         result.LoadAtStart = ProcStat.LoadAverage();
         long busyBefore = ProcStat.MachineBusyTicks();
         var master = new CpuWindow(r1.Pids);
@@ -140,6 +159,12 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
         result.MasterRssKb = ProcStat.RssKilobytes(r1.Pids);
         result.BackupRssKb = ProcStat.RssKilobytes(r2.Pids);
         result.Note = disturbed();
+        if (controlSockets is var (d1, d2))
+        {
+            result.MasterRuntime = RuntimeWindow.Close(runtime.Item1, d1);
+            result.BackupRuntime = RuntimeWindow.Close(runtime.Item2, d2);
+            Log($"  runtime: master {result.MasterRuntime}, backup {result.BackupRuntime}");
+        }
         Log($"  steady {options.SteadySeconds} s: master {result.MasterCpu:F1} %, backup {result.BackupCpu:F1} % of a core; RSS {result.MasterRssKb} / {result.BackupRssKb} kB; load {result.LoadAtStart:F2}, other busy {result.OtherBusy:F0} %");
     }
 
