@@ -1,0 +1,62 @@
+using Vrrp.Linux;
+using Vrrpd.Config;
+
+namespace Vrrpd.Scripts;
+
+/// <summary>The user and group a script runs as.</summary>
+internal readonly record struct ScriptAccount(string User, uint Uid, uint Gid)
+{
+    /// <summary>keepalived's default script user, used when it exists and no script_user is set.</summary>
+    public const string DefaultUser = "keepalived_script";
+
+    /// <summary>True when running as this account needs no change of user or group.</summary>
+    public bool IsOurs => Uid == UserDatabase.EffectiveUserId && Gid == UserDatabase.EffectiveGroupId;
+
+    public override string ToString() => $"{User} ({Uid}:{Gid})";
+
+    /// <summary>
+    /// Resolves who runs <paramref name="command"/>, as keepalived does (notify.c
+    /// set_script_uid_gid / set_default_script_user): the command's own user (and group, else
+    /// the user's primary group), else global_defs script_user, else the user
+    /// keepalived_script if it exists, else the daemon's own user and group - except that with
+    /// enable_script_security a missing keepalived_script leaves the script without a user, and
+    /// it is not run. False with the reason when no account can be found.
+    /// </summary>
+    public static bool TryResolve(ScriptCommand command, GlobalDefs global, out ScriptAccount account, out string? error)
+    {
+        account = default;
+        error = null;
+        string? user = command.User ?? global.ScriptUser;
+        string? group = command.User is not null ? command.Group : global.ScriptGroup;
+        if (user is null)
+        {
+            if (UserDatabase.TryGetUser(DefaultUser, out uint defaultUid, out uint defaultGid))
+            {
+                account = new ScriptAccount(DefaultUser, defaultUid, defaultGid);
+                return true;
+            }
+            if (global.EnableScriptSecurity)
+            {
+                error = $"no script_user is set and the default user {DefaultUser} does not exist; with enable_script_security that leaves the script without a user, as in keepalived (set script_user)";
+                return false;
+            }
+            account = new ScriptAccount(UserName(UserDatabase.EffectiveUserId), UserDatabase.EffectiveUserId, UserDatabase.EffectiveGroupId);
+            return true;
+        }
+
+        if (!UserDatabase.TryGetUser(user, out uint uid, out uint gid))
+        {
+            error = $"script user '{user}' does not exist";
+            return false;
+        }
+        if (group is not null && !UserDatabase.TryGetGroup(group, out gid))
+        {
+            error = $"script group '{group}' does not exist";
+            return false;
+        }
+        account = new ScriptAccount(user, uid, gid);
+        return true;
+    }
+
+    private static string UserName(uint uid) => uid == 0 ? "root" : uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
