@@ -5,6 +5,7 @@ using Vrrpd.Config;
 using Vrrpd.Control;
 using Vrrpd.Host;
 using Vrrpd.Logging;
+using Vrrpd.Scripts;
 
 namespace Vrrpd.Commands;
 
@@ -35,8 +36,8 @@ internal static class DaemonCommand
             return 1;
         }
 
-        using var notifications = new LogOnlyNotifications(log);
-        using var scripts = new InitialStateTrackScripts(log);
+        using var notifications = new NotificationSink(log);
+        using var scripts = new TrackScriptSource(log);
         PidFile? pidFile = null;
         VrrpHost? host = null;
         ControlServer? control = null;

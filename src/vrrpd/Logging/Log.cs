@@ -119,12 +119,6 @@ internal static partial class Log
     [LoggerMessage(62, LogLevel.Information, "Control socket {Path}")]
     public static partial void ControlListening(ILogger logger, string path);
 
-    [LoggerMessage(64, LogLevel.Warning, "Track scripts are not run by this build: {Count} vrrp_script(s) keep their initial state")]
-    public static partial void ScriptsNotRun(ILogger logger, int count);
-
-    [LoggerMessage(65, LogLevel.Warning, "Notify scripts and FIFOs are not run by this build: state changes are only logged")]
-    public static partial void NotifyNotRun(ILogger logger);
-
     [LoggerMessage(66, LogLevel.Error, "{Message}")]
     public static partial void StartFailed(ILogger logger, string message);
 
