@@ -8,7 +8,8 @@ namespace Vrrp.Bench.Netlab;
 /// The floor of the lab: what the kernel charges for the same traffic with next to no daemon.
 /// <c>netlab floor master N CS</c> (in r1) writes N adverts once and sends all of them with one
 /// sendmmsg every CS centiseconds on an absolute timerfd schedule; <c>netlab floor backup</c>
-/// (in r2) receives them with recvmmsg through the same BPF filter and parses each. No state
+/// (in r2) receives them with recvmmsg through the same BPF filter and parses each (optionally
+/// pausing after each drain, to see what coalesced wake-ups would save). No state
 /// machine, no VIPs, no failover: the CPU rows it yields bound from below what any daemon can
 /// reach on this path (without IRQ time accounting, the softirq work of delivering a frame
 /// through veth and bridge is charged to the sender).
@@ -19,9 +20,11 @@ internal static class Floor
     {
         if (args is ["master", var n, var cs])
             return Master(int.Parse(n, CultureInfo.InvariantCulture), int.Parse(cs, CultureInfo.InvariantCulture));
-        if (args is ["backup", ..])
-            return Backup();
-        Console.Error.WriteLine("usage: netlab floor master N CENTISECONDS | netlab floor backup");
+        if (args is ["backup"])
+            return Backup(0);
+        if (args is ["backup", var pause])
+            return Backup(int.Parse(pause, CultureInfo.InvariantCulture));
+        Console.Error.WriteLine("usage: netlab floor master N CENTISECONDS | netlab floor backup [PAUSE-MICROSECONDS]");
         return 2;
     }
 
@@ -60,8 +63,13 @@ internal static class Floor
         }
     }
 
-    private static int Backup()
+    // With a pause, the receiver sleeps that long after each drain before it waits for frames
+    // again: wake-ups are coalesced, at the price of reading frames up to the pause late.
+    private static int Backup(int pauseMicroseconds)
     {
+        using var pause = new TimerFd();
+        using var pauseEpoll = new Epoll();
+        pauseEpoll.Add(pause.Handle, 1);
         using var netlink = Vrrp.Linux.Netlink.NetlinkSocket.Open();
         InterfaceInfo eth0 = new LinkManager(netlink).Get("eth0");
         using PacketSocket socket = PacketSocket.Open(eth0.Index);
@@ -77,6 +85,12 @@ internal static class Floor
                 for (int i = 0; i < batch.Count; i++)
                     if (VrrpFrame.TryParse(batch[i], out _) == ParseError.None) valid++;
             if (valid < 0) return 1;
+            if (pauseMicroseconds > 0)
+            {
+                pause.ArmAt(MonotonicClock.NowNanoseconds + pauseMicroseconds * 1000L);
+                while (pauseEpoll.Wait(ready, -1) == 0) { }
+                pause.Acknowledge();
+            }
         }
     }
 }

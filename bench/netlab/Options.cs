@@ -38,6 +38,8 @@ internal sealed class Options
           --quick             --routers 1,50 --steady 3 --jitter 2 --failovers 1 --no-slow
           --no-append         print the table only; do not append it to bench/README.md
           --keep              keep the work directory (configs, logs, captures)
+          --floor-pause US    the floor's receiver pauses US microseconds after each drain
+                              (what coalescing the backup's wake-ups would save; default 0)
           --hold SECONDS      after convergence, print the daemons' PIDs and wait (to attach perf, strace)
         """;
 
@@ -53,6 +55,7 @@ internal sealed class Options
     public bool Append { get; private set; } = true;
     public bool Keep { get; private set; }
     public int HoldSeconds { get; private set; }
+    public int FloorPauseMicroseconds { get; private set; }
 
     public IEnumerable<Scenario> Scenarios()
     {
@@ -109,6 +112,7 @@ internal sealed class Options
                 case "--no-append": o.Append = false; break;
                 case "--keep": o.Keep = true; break;
                 case "--hold": o.HoldSeconds = Int(0, 86400); break;
+                case "--floor-pause": o.FloorPauseMicroseconds = Int(0, 1_000_000); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }

@@ -20,7 +20,7 @@ internal static class Report
         s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var group in results.GroupBy(r => r.Scenario))
         {
-            foreach (ScenarioResult r in group) s.AppendLine(Row(r));
+            foreach (ScenarioResult r in group) s.AppendLine(Row(r, options));
             ScenarioResult? k = group.FirstOrDefault(r => r.Daemon == DaemonKind.Keepalived);
             ScenarioResult? v = group.FirstOrDefault(r => r.Daemon == DaemonKind.Vrrpd);
             if (k is not null && v is not null) s.AppendLine(Ratios(k, v));
@@ -104,7 +104,7 @@ internal static class Report
 
     private static string Scenario(Scenario s) => $"N = {s.Routers}, {(s.AdvertCentiseconds >= 100 ? $"{s.AdvertCentiseconds / 100.0:0.##} s" : $"{s.AdvertCentiseconds * 10} ms")}";
 
-    private static string Row(ScenarioResult r)
+    private static string Row(ScenarioResult r, Options options)
     {
         double mdi = Analysis.MasterDownIntervalMs(KeepalivedConfig.R2Priority, r.Scenario.AdvertCentiseconds);
         double? first = Median(r.Failovers.Select(f => (double?)f.FirstVipMs));
@@ -115,7 +115,7 @@ internal static class Report
         return string.Join(" | ",
             $"| {r.Scenario.Routers}",
             r.Scenario.AdvertCentiseconds >= 100 ? $"{r.Scenario.AdvertCentiseconds / 100.0:0.##} s" : $"{r.Scenario.AdvertCentiseconds * 10} ms",
-            r.Daemon == DaemonKind.Floor ? "floor: sendmmsg / recvmmsg only" : DaemonProcess.Label(r.Daemon),
+            r.Daemon == DaemonKind.Floor ? $"floor: sendmmsg / recvmmsg only{(options.FloorPauseMicroseconds > 0 ? $", {options.FloorPauseMicroseconds} µs pause" : "")}" : DaemonProcess.Label(r.Daemon),
             F(r.MasterCpu, 1),
             F(r.BackupCpu, 1),
             // The floor is a JIT-compiled bench process: its memory says nothing.

@@ -63,7 +63,7 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
             {
                 string dotnet = Environment.ProcessPath ?? "dotnet";
                 r1 = Cleanup.Register(DaemonProcess.Start(kind, dotnet, lab.R1, $"master {n} {scenario.AdvertCentiseconds}", dir, "r1", cancel));
-                r2 = Cleanup.Register(DaemonProcess.Start(kind, dotnet, lab.R2, "backup", dir, "r2", cancel));
+                r2 = Cleanup.Register(DaemonProcess.Start(kind, dotnet, lab.R2, $"backup {options.FloorPauseMicroseconds}", dir, "r2", cancel));
                 Sleep(TimeSpan.FromSeconds(2)); // runtime start-up and the first adverts
                 Hold(lab, r1, r2);
                 Steady(result, r1, r2, () => null, null);
