@@ -59,6 +59,9 @@ internal sealed class InterfaceHost : IDisposable
     /// <summary>Valid VRRP frames for a VRID (and family) no multicast router here serves.</summary>
     public long OtherVirtualRouter { get; set; }
 
+    /// <summary>The loop iteration that last read the socket.</summary>
+    public long ReadInIteration { get; set; } = -1;
+
     public RejectLimiter ParseLog { get; } = new(StatusCounters.ParseErrorCount);
 
     public FrameBatch Adverts { get; } = new(64, AdvertSlotBytes);
@@ -162,6 +165,9 @@ internal sealed class UnicastChannel(UnicastSocket socket, string key, string? i
     public long[] ParseErrors { get; } = new long[StatusCounters.ParseErrorCount];
     public long OtherVirtualRouter { get; set; }
     public RejectLimiter ParseLog { get; } = new(StatusCounters.ParseErrorCount);
+
+    /// <summary>The loop iteration that last read the socket.</summary>
+    public long ReadInIteration { get; set; } = -1;
 
     public void Dispose() => Socket.Dispose();
 }

@@ -9,15 +9,32 @@ namespace Vrrpd.Host;
 // Input: frames, unicast packets, netlink events, mailbox messages.
 internal sealed partial class VrrpHost
 {
+    private const int MaxReceiveBatches = 64;
+
     private readonly Dictionary<int, bool> _linkUp = [];
 
-    // One batch (at most 64 frames) per wake-up; epoll is level-triggered, so what is left
-    // comes next iteration, after the deadlines.
+    // Everything queued is read before the deadlines run: after a stall of the process (CPU
+    // starvation, a debugger, swapping) hundreds of routers' Master_Down timers are due at once
+    // while their Masters' adverts wait in the socket, and reading only one batch would declare
+    // every Master down whose advert lies beyond it. Bounded all the same (MaxReceiveBatches
+    // batches of 64, a socket buffer's worth), so a flood still lets the deadlines run; epoll is
+    // level-triggered, so what is left comes next iteration.
     private void ReceivePackets(InterfaceHost iface)
     {
-        int n = iface.Socket.Receive(_receive);
-        if (n == 0)
-            return;
+        iface.ReadInIteration = _iteration;
+        for (int batch = 0; batch < MaxReceiveBatches; batch++)
+        {
+            int n = iface.Socket.Receive(_receive);
+            if (n == 0)
+                return;
+            ReceiveBatch(iface, n);
+            if (n < _receive.Capacity)
+                return; // a short batch: the queue is empty
+        }
+    }
+
+    private void ReceiveBatch(InterfaceHost iface, int n)
+    {
         Instant now = Now();
         for (int i = 0; i < n; i++)
         {
@@ -42,8 +59,9 @@ internal sealed partial class VrrpHost
 
     private void ReceiveUnicast(UnicastChannel channel)
     {
+        channel.ReadInIteration = _iteration;
         Instant now = Now();
-        for (int count = 0; count < _receive.Capacity; count++)
+        for (int count = 0; count < _receive.Capacity * MaxReceiveBatches; count++)
         {
             int length = channel.Socket.Receive(_packet);
             if (length == 0)
@@ -64,6 +82,26 @@ internal sealed partial class VrrpHost
                 continue;
             }
             Deliver(r, now, received.Advertisement, received.Source);
+        }
+    }
+
+    // A Master_Down timer must not fire while its Master's advert waits unread. Epoll does not
+    // always say what is readable: a wait interrupted by a signal (the runtime handles SIGCONT,
+    // so a stopped and continued daemon wakes with no events) returns none. So when a router's
+    // deadline is due, every socket not read in this iteration is read first.
+    private void ReceiveBeforeTimers()
+    {
+        if (_deadlines.Earliest > Now())
+            return;
+        foreach (InterfaceHost? iface in _interfaces)
+        {
+            if (iface is not null && iface.ReadInIteration != _iteration)
+                ReceivePackets(iface);
+        }
+        foreach (UnicastChannel? channel in _unicast)
+        {
+            if (channel is not null && channel.ReadInIteration != _iteration)
+                ReceiveUnicast(channel);
         }
     }
 

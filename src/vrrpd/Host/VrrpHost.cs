@@ -54,6 +54,7 @@ internal sealed partial class VrrpHost : IDisposable
     private Instant _summaryAt;
     private Instant _startAt = Instant.Never;
     private int _consecutiveFailures;
+    private long _iteration;
 
     /// <param name="configFile">For reloads and status.</param>
     /// <param name="loadOptions">How reloads read the file.</param>
@@ -145,6 +146,7 @@ internal sealed partial class VrrpHost : IDisposable
     public void RunOnce(int timeoutMilliseconds)
     {
         int n = _epoll.Wait(_events, timeoutMilliseconds);
+        _iteration++;
         try
         {
             for (int i = 0; i < n; i++)
@@ -178,6 +180,7 @@ internal sealed partial class VrrpHost : IDisposable
                         break;
                 }
             }
+            ReceiveBeforeTimers();
             RunDeadlines(Now());
             FlushOutputs();
             ArmTimer();

@@ -1,0 +1,74 @@
+using System.Text;
+
+namespace vrrpd.Tests.Host;
+
+/// <summary>A loop that was stalled reads every queued advertisement before it runs its timers.</summary>
+[Collection(DaemonCollection.Name)]
+public sealed class StallTests
+{
+    // More routers than one receive batch (64 frames), so the queued adverts take several.
+    private const int Routers = 160;
+
+    private static string Config(int priority)
+    {
+        var s = new StringBuilder();
+        for (int vrid = 1; vrid <= Routers; vrid++)
+        {
+            s.Append($$"""
+                vrrp_instance VR{{vrid}} {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id {{vrid}}
+                    priority {{priority}}
+                    version 3
+                    advert_int 0.05
+                    virtual_ipaddress {
+                        10.9.1.{{vrid}}/32
+                    }
+                }
+
+                """);
+        }
+        return s.ToString();
+    }
+
+    [Fact]
+    public void A_stalled_backup_reads_the_queued_adverts_before_declaring_its_masters_down()
+    {
+        using var lab = new DaemonLab(2);
+        DaemonProcess r1 = lab.Start(1, Config(245));
+        DaemonProcess r2 = lab.Start(2, Config(240));
+        Assert.True(WaitForAll(r1, "MASTER") && WaitForAll(r2, "BACKUP"), $"{r1.Output}\n{r2.Output}");
+        int mark = r2.LineCount;
+
+        // Stopped for longer than Master_Down_Interval (3 × 50 ms + Skew_Time): when it resumes,
+        // every router's timer is due and about 1,300 adverts of its Masters wait in the socket.
+        r2.Signal("STOP");
+        Thread.Sleep(400);
+        r2.Signal("CONT");
+        Thread.Sleep(500);
+
+        string[] takeovers = [.. r2.Lines.Skip(mark).Where(l => l.Contains("Entering MASTER STATE", StringComparison.Ordinal))];
+        Assert.True(takeovers.Length == 0, $"{takeovers.Length} false takeovers, the first: {takeovers.FirstOrDefault()}");
+        Assert.True(WaitForAll(r2, "BACKUP"), r2.Output);
+    }
+
+    private static bool WaitForAll(DaemonProcess daemon, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (daemon.Status().GetProperty("instances").EnumerateArray().Count(i => i.GetProperty("state").GetString() == state) == Routers)
+                    return true;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+            {
+                // Not listening yet.
+            }
+            Thread.Sleep(100);
+        }
+        return false;
+    }
+}
