@@ -94,7 +94,7 @@ internal sealed partial class VrrpHost
             Priority = c.Priority,
             EffectivePriority = router.EffectivePriority,
             State = StateText(router.State),
-            Since = running ? wallNow - (now - router.StateSince) : StartedAt,
+            Since = running ? _wallClockAtZero + router.StateSince.SinceZero : StartedAt,
             Reason = running ? ReasonText(r, router.StateReason) : _startAt.IsFinite ? "startup delay" : "not running",
             Master = router.MasterAddress.Family == IpFamily.None ? null : router.MasterAddress.ToString(),
             MasterPriority = router.MasterPriority,

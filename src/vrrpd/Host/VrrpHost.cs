@@ -56,6 +56,9 @@ internal sealed partial class VrrpHost : IDisposable
     private int _consecutiveFailures;
     private long _iteration;
 
+    // Wall-clock time of the monotonic clock's zero, fixed at start so reported times are stable.
+    private readonly DateTimeOffset _wallClockAtZero;
+
     /// <param name="configFile">For reloads and status.</param>
     /// <param name="loadOptions">How reloads read the file.</param>
     public VrrpHost(string configFile, ConfigLoadOptions loadOptions, ILogger log, INotificationSink notify, ITrackScriptSource scripts)
@@ -77,6 +80,7 @@ internal sealed partial class VrrpHost : IDisposable
         _epoll.Add(_mailbox.Wake.Handle, TokenWake);
         _epoll.Add(_monitor.Handle, TokenNetlink);
         StartedAt = DateTimeOffset.UtcNow;
+        _wallClockAtZero = StartedAt - Now().SinceZero;
     }
 
     public string ConfigFile { get; }

@@ -40,10 +40,32 @@ internal sealed class DaemonLab : IDisposable
     /// <summary>The address of member <paramref name="n"/> (1-based) on eth0.</summary>
     public static string Address(int n) => $"10.9.0.{n}";
 
-    /// <summary>The daemon binary: $VRRPD_BINARY (the published NativeAOT one in CI), else the one built next to the tests.</summary>
-    public static string Binary => Environment.GetEnvironmentVariable("VRRPD_BINARY") is { Length: > 0 } path
-        ? path
-        : Path.Combine(AppContext.BaseDirectory, "vrrpd");
+    /// <summary>
+    /// The daemon binary: $VRRPD_BINARY if set; else the published NativeAOT artifacts/bin/vrrpd
+    /// when it is newer than every source file (scripts/test.sh publishes it first); else the
+    /// build next to the tests.
+    /// </summary>
+    public static string Binary { get; } = FindBinary();
+
+    private static string FindBinary()
+    {
+        if (Environment.GetEnvironmentVariable("VRRPD_BINARY") is { Length: > 0 } path)
+            return path;
+        string built = Path.Combine(AppContext.BaseDirectory, "vrrpd");
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (!File.Exists(Path.Combine(d.FullName, "Vrrp.sln")))
+                continue;
+            string published = Path.Combine(d.FullName, "artifacts", "bin", "vrrpd");
+            if (!File.Exists(published))
+                return built;
+            DateTime newestSource = System.IO.Directory.EnumerateFiles(Path.Combine(d.FullName, "src"), "*", SearchOption.AllDirectories)
+                .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
+                .Max(File.GetLastWriteTimeUtc);
+            return File.GetLastWriteTimeUtc(published) > newestSource ? published : built;
+        }
+        return built;
+    }
 
     /// <summary>Starts vrrpd in member <paramref name="n"/> (1-based) with <paramref name="config"/>.</summary>
     public DaemonProcess Start(int n, string config, string name = "", IDictionary<string, string>? environment = null)
