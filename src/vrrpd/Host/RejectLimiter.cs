@@ -10,7 +10,7 @@ namespace Vrrpd.Host;
 internal sealed class RejectLimiter(int reasons)
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
-    private readonly Instant[] _lastLogged = Enumerable.Repeat(new Instant(long.MinValue), reasons).ToArray();
+    private readonly Instant[] _lastLogged = Enumerable.Repeat(new Instant(long.MinValue / 2), reasons).ToArray(); // "long ago", without overflow
     private readonly long[] _suppressed = new long[reasons];
 
     /// <summary>True when a line may be logged now for <paramref name="reason"/>; else the rejection is counted as suppressed.</summary>
