@@ -447,6 +447,12 @@ internal sealed partial class VrrpHost
             }
         }
         _polledLinks = [.. indexes.Order()];
+        // Known from the start, so a later change updates an entry rather than adding one.
+        foreach (int index in _polledLinks)
+        {
+            if (!_linkUp.ContainsKey(index))
+                _linkUp[index] = !_monitor.TryGetLink(index, out LinkState link) || link.IsOperational;
+        }
     }
 
     /// <summary>
