@@ -5,6 +5,7 @@ using Vrrp.Linux;
 using Vrrpd.Config;
 using Vrrpd.Host;
 using Vrrpd.Logging;
+using Vrrpd.Scripts;
 using Xunit.Abstractions;
 
 namespace vrrpd.Tests.Host;
@@ -77,7 +78,7 @@ public sealed class SteadyStateAllocationTests(ITestOutputHelper output)
         LoopResult result = null!;
         NetworkNamespace.Run(lab.Members[index], () =>
         {
-            using var host = new VrrpHost("keepalived.conf", new ConfigLoadOptions(), logger, new LogOnlyNotifications(logger), new InitialStateTrackScripts(logger));
+            using var host = new VrrpHost("keepalived.conf", new ConfigLoadOptions(), logger, new NotificationSink(logger), new TrackScriptSource(logger));
             host.Start(parsed);
             ready.SignalAndWait();
             var clock = Stopwatch.StartNew();
