@@ -262,9 +262,7 @@ internal sealed class Notifier : IDisposable
         switch (outcome.Kind)
         {
             case ScriptOutcomeKind.NotStarted:
-                ReportOnce(command, outcome.Errno == Errno.ENOENT && !account.IsOurs
-                    ? $"setpriv (util-linux) is needed to run it as {account}"
-                    : $"cannot execute {check.ExecutablePath}: {Errno.Describe(outcome.Errno)}");
+                ReportOnce(command, $"cannot execute {check.ExecutablePath}: {Errno.Describe(outcome.Errno)}");
                 break;
             case ScriptOutcomeKind.TimedOut:
                 ScriptLog.NotifyTimedOut(_logger, command.CommandLine, @event, _options.NotifyTimeout.TotalSeconds);

@@ -58,5 +58,31 @@ internal readonly record struct ScriptAccount(string User, uint Uid, uint Gid)
         return true;
     }
 
+    /// <summary>setpriv (util-linux), which changes user for a script: posix_spawn cannot.</summary>
+    public static string? Setpriv { get; } = Array.Find(["/usr/bin/setpriv", "/bin/setpriv"], File.Exists);
+
+    /// <summary>Why this daemon cannot run a script as <paramref name="account"/>, or null when it can (or needs no change of user).</summary>
+    public static string? CannotSwitchTo(ScriptAccount account)
+    {
+        if (account.IsOurs) return null;
+        if (Setpriv is null) return $"setpriv (util-linux) is needed to run scripts as {account}";
+        string missing = MissingCapabilities(File.ReadAllText("/proc/self/status"));
+        return missing.Length == 0 ? null
+            : $"vrrpd lacks {missing}, needed to run scripts as {account} and to kill them (grant them in the service unit, or use script_user root)";
+    }
+
+    /// <summary>The capabilities a change of user needs (set uid and gid, signal the script) that CapEff in a /proc/PID/status text lacks, comma-separated.</summary>
+    public static string MissingCapabilities(string procStatus)
+    {
+        const int CapKill = 5, CapSetgid = 6, CapSetuid = 7;
+        string? line = procStatus.Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        ulong effective = line is null ? 0 : Convert.ToUInt64(line["CapEff:".Length..].Trim(), 16);
+        var missing = new List<string>();
+        if ((effective & (1UL << CapSetuid)) == 0) missing.Add("CAP_SETUID");
+        if ((effective & (1UL << CapSetgid)) == 0) missing.Add("CAP_SETGID");
+        if ((effective & (1UL << CapKill)) == 0) missing.Add("CAP_KILL");
+        return string.Join(", ", missing);
+    }
+
     private static string UserName(uint uid) => uid == 0 ? "root" : uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -13,6 +13,8 @@ internal enum ScriptProblem
     NotExecutable,
     /// <summary>Refused by enable_script_security (or a path component of the wrong type).</summary>
     Refused,
+    /// <summary>It runs as another user and this daemon cannot switch to it (no setpriv, or missing capabilities).</summary>
+    CannotSwitchUser,
 }
 
 /// <summary>The verdict on a script before it runs: what to execute, or why not.</summary>
@@ -72,6 +74,8 @@ internal sealed record ScriptCheck(ScriptProblem Problem, string? ExecutablePath
                 return new ScriptCheck(ScriptProblem.Refused, real, why, warnings, false);
             warnings.Add($"unsafe permissions: {why}; it runs as root and any user who can change it could run commands as root (set enable_script_security to refuse it)");
         }
+        if (ScriptAccount.CannotSwitchTo(account) is string cannot)
+            return Fail(ScriptProblem.CannotSwitchUser, cannot);
         return new ScriptCheck(ScriptProblem.None, real, null, warnings, NeedsShellFor(real));
 
         ScriptCheck Fail(ScriptProblem problem, string reason) => new(problem, null, reason, warnings, false);

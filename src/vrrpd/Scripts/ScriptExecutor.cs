@@ -30,8 +30,6 @@ internal readonly record struct ScriptOutcome(ScriptOutcomeKind Kind, ChildExit 
 /// </summary>
 internal sealed class ScriptExecutor(ScriptOptions options)
 {
-    private static readonly string[] SetprivLocations = ["/usr/bin/setpriv", "/bin/setpriv"];
-
     private readonly Lock _lock = new();
     private readonly HashSet<ChildProcess> _running = [];
     private bool _closed;
@@ -93,9 +91,7 @@ internal sealed class ScriptExecutor(ScriptOptions options)
         {
             // posix_spawn cannot change user; setpriv does it as keepalived's child does:
             // setgid, setgroups to that one group, setuid.
-            string? setpriv = Array.Find(SetprivLocations, File.Exists);
-            if (setpriv is null)
-                return Errno.ENOENT;
+            string setpriv = ScriptAccount.Setpriv ?? throw new ArgumentException("the check did not find setpriv", nameof(check));
             file = setpriv;
             argv.AddRange([setpriv, $"--reuid={account.Uid}", $"--regid={account.Gid}", $"--groups={account.Gid}", "--"]);
         }

@@ -206,9 +206,7 @@ internal sealed class TrackScriptRunner : IDisposable
             case ScriptOutcomeKind.Stopped:
                 return null;
             case ScriptOutcomeKind.NotStarted:
-                return Problem(slot, outcome.Errno == Errno.ENOENT && !slot.Account.IsOurs
-                    ? $"setpriv (util-linux) is needed to run it as {slot.Account}"
-                    : $"cannot execute {check.ExecutablePath}: {Errno.Describe(outcome.Errno)}");
+                return Problem(slot, $"cannot execute {check.ExecutablePath}: {Errno.Describe(outcome.Errno)}");
             case ScriptOutcomeKind.TimedOut:
                 slot.LastProblem = null;
                 return (false, "timed_out");

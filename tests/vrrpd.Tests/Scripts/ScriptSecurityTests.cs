@@ -164,6 +164,18 @@ public sealed class ScriptSecurityTests : IDisposable
     }
 
     [Fact]
+    public void ChangingUserNeedsSetuidSetgidAndKill()
+    {
+        Assert.Equal("", ScriptAccount.MissingCapabilities("Name:\tvrrpd\nCapEff:\t000001ffffffffff\n"));
+        // A unit granting only CAP_NET_ADMIN (12) and CAP_NET_RAW (13).
+        Assert.Equal("CAP_SETUID, CAP_SETGID, CAP_KILL", ScriptAccount.MissingCapabilities("CapInh:\t0000000000000000\nCapEff:\t0000000000003000\n"));
+        Assert.Equal("CAP_KILL", ScriptAccount.MissingCapabilities("CapEff:\t00000000000030c0\n"));
+        // This test process runs as root with every capability: nobody is reachable.
+        Assert.Null(ScriptAccount.CannotSwitchTo(Nobody));
+        Assert.True(ScriptCheck.Check(Script(_kit.PathOf("ok.sh")), Nobody, true).CanRun);
+    }
+
+    [Fact]
     public void AccountsFollowKeepalived()
     {
         var command = ScriptTestKit.Command("/bin/true");
