@@ -124,14 +124,14 @@ internal sealed class Notifier : IDisposable
     /// <summary>Waits until every queued notification has run (true), or <paramref name="timeout"/> passed (false).</summary>
     public bool Drain(TimeSpan timeout)
     {
-        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         lock (_gate)
         {
             while (_pending > 0)
             {
                 long left = deadline - Environment.TickCount64;
                 if (left <= 0) return false;
-                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left));
+                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(left, int.MaxValue)));
             }
             return true;
         }
@@ -201,6 +201,10 @@ internal sealed class Notifier : IDisposable
             try
             {
                 Run(item);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ScriptLog.NotifyFailed(_logger, e, $"{item.Kind} {item.Name} {StateName(item.State)}");
             }
             finally
             {

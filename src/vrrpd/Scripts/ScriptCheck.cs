@@ -148,7 +148,7 @@ internal sealed record ScriptCheck(ScriptProblem Problem, string? ExecutablePath
             bool elf = n == 4 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
             return !shebang && !elf;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             return false;
         }

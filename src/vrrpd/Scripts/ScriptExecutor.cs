@@ -106,7 +106,19 @@ internal sealed class ScriptExecutor(ScriptOptions options)
         lock (_lock)
         {
             if (_closed) return 0;
-            int errno = ChildProcess.TryStart(file, argv, EnvironmentBlock(), out child);
+            int errno;
+            try
+            {
+                errno = ChildProcess.TryStart(file, argv, EnvironmentBlock(), out child);
+            }
+            catch (ArgumentException)
+            {
+                return Errno.EINVAL;   // an argument with a NUL character (a "\0" escape)
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                return e.NativeErrorCode;
+            }
             if (child is not null) _running.Add(child);
             return errno;
         }

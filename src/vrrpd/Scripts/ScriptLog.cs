@@ -48,6 +48,9 @@ internal static partial class ScriptLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "Notify script {Command} ({Event}) {Exit}")]
     public static partial void NotifyExited(ILogger logger, string command, string @event, string exit);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notifications for {Event} failed")]
+    public static partial void NotifyFailed(ILogger logger, Exception exception, string @event);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Unable to open notify fifo {Path}: {Reason}")]
     public static partial void FifoOpenFailed(ILogger logger, string path, string reason);
 

@@ -172,12 +172,21 @@ internal sealed class TrackScriptRunner : IDisposable
             if (wait > TimeSpan.Zero ? _stop.Wait(wait) : _stop.IsSet) return;
 
             long started = Stopwatch.GetTimestamp();
-            (bool Success, string Reason)? result = RunOnce(slot);
+            (bool Success, string Reason)? result;
+            try
+            {
+                result = RunOnce(slot);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Whatever happens to one run, the script keeps its schedule and the daemon runs on.
+                result = Problem(slot, e.Message);
+            }
             if (result is not (bool success, string reason)) return;
             Record(slot, success, reason);
 
             // Keep the interval grid from the start of the run; ticks that passed while it ran are skipped.
-            long interval = (long)(script.Interval.TotalSeconds * Stopwatch.Frequency);
+            long interval = Math.Max(1, (long)(script.Interval.TotalSeconds * Stopwatch.Frequency));
             long elapsed = Stopwatch.GetTimestamp() - started;
             long ticks = Math.Max(1, elapsed / interval + 1);
             if (ticks > 1) ScriptLog.SkippingRun(_logger, script.Name);

@@ -188,6 +188,21 @@ public sealed class TrackScriptTests : IDisposable
     }
 
     [Fact]
+    public void AnArgumentThatCannotBePassedFailsTheRunNotTheDaemon()
+    {
+        string path = _kit.Script("x.sh", "exit 0");
+        var script = ScriptTestKit.TrackScript("chk", path, 0.05, fall: 2) with
+        {
+            Command = new ScriptCommand(path + " a\\0b", new[] { path, "a\0b" }.ToEquatableArray(), null, null),
+        };
+        using var runner = Runner(ScriptTestKit.Config(ScriptTestKit.Secure, script));
+        runner.Start();
+        ScriptTestKit.WaitUntil(() => _changes.All.Count == 1, "down");
+        Assert.Equal(("chk", false), _changes.All[0]);
+        Assert.Equal(1, _kit.Log.Count($"VRRP_Script(chk) cannot run: cannot execute {path}: Invalid argument (EINVAL)"));
+    }
+
+    [Fact]
     public void ScriptWithoutShebangRunsThroughTheShell()
     {
         string path = _kit.PathOf("plain.sh");
