@@ -111,19 +111,22 @@ internal sealed class InteropLab : IDisposable
     /// <summary>Now, in the capture's clock (wall time, UTC).</summary>
     public static DateTime Mark() => DateTime.UtcNow;
 
-    /// <summary>Unplugs <paramref name="router"/> from the LAN: its interface loses carrier.</summary>
+    /// <summary>
+    /// Unplugs <paramref name="router"/> from the LAN: its interface loses carrier. Returns the
+    /// time the change was made (when ip returned: on a loaded machine starting ip alone can
+    /// take a good part of a second, which is not the routers' doing).
+    /// </summary>
     public DateTime CutLink(Peer router)
     {
-        DateTime at = Mark();
         Net.SetPort(router.Port, up: false);
-        return at;
+        return Mark();
     }
 
+    /// <summary>Plugs <paramref name="router"/> back; returns the time the change was made, as <see cref="CutLink"/>.</summary>
     public DateTime RestoreLink(Peer router)
     {
-        DateTime at = Mark();
         Net.SetPort(router.Port, up: true);
-        return at;
+        return Mark();
     }
 
     /// <summary>Takes <paramref name="router"/>'s port off the bridge: it keeps its carrier but hears nobody and nobody hears it.</summary>
@@ -132,9 +135,8 @@ internal sealed class InteropLab : IDisposable
     /// <summary>Puts <paramref name="router"/>'s port back on the bridge.</summary>
     public DateTime Rejoin(Peer router)
     {
-        DateTime at = Mark();
         NetnsLab.Ip($"-n {Net.LanNamespace} link set p{router.Port} master br0");
-        return at;
+        return Mark();
     }
 
     /// <summary>Waits until <paramref name="router"/> is in <paramref name="state"/>; returns how long that took.</summary>

@@ -7,32 +7,38 @@ namespace Vrrp.Interop.Tests.Scenarios;
 /// Mismatched address lists: r1 (priority 245) advertises 10.77.0.4, r2 (240) advertises
 /// 10.77.0.4 and 10.77.0.5. What each side does with the other's list decides the outcome:
 /// <list type="bullet">
-/// <item>keepalived 2.2.7 drops it in both versions ("received an unexpected ip number count")
-/// and counts it, so a keepalived router never hears the other and stays or becomes Master;</item>
-/// <item>vrrpd drops it in VRRPv2 unless the sender owns the addresses (RFC 3768 7.1), and in
-/// VRRPv3 accepts it (RFC 5798 7.1 says MAY verify), logging and counting it.</item>
+/// <item>keepalived 2.2.7 drops it in both versions ("received an unexpected ip number count"),
+/// also with skip_check_adv_addr (it checks every new master's list);</item>
+/// <item>vrrpd drops it too by default (keepalived's default), logging and counting it; with
+/// <c>skip_check_adv_addr</c> it accepts a VRRPv3 list that differs (RFC 5798 7.1: MAY verify),
+/// logging and counting it, but still drops a VRRPv2 one unless the sender owns the addresses
+/// (RFC 3768 7.1).</item>
 /// </list>
-/// So the pair ends with one master exactly when r2 (the backup) accepts r1's list: VRRPv3 with
-/// vrrpd as r2. Otherwise both are Master, and the test asserts that too.
+/// So neither hears the other and both are Master (split brain), unless r2, the backup, accepts
+/// r1's list: VRRPv3 with vrrpd as r2 and skip_check_adv_addr, the pair then ends with one master.
 /// </summary>
 public sealed class AddressListMismatchTests
 {
     [Theory]
     [MemberData(nameof(Pairs.WithKeepalived), MemberType = typeof(Pairs))]
-    public void Mismatched_lists_v2(Impl first, Impl second) => Run(first, second, 2);
+    public void Mismatched_lists_v2(Impl first, Impl second) => Run(first, second, 2, backupSkipsCheck: false);
 
     [Theory]
     [MemberData(nameof(Pairs.WithKeepalived), MemberType = typeof(Pairs))]
-    public void Mismatched_lists_v3(Impl first, Impl second) => Run(first, second, 3);
+    public void Mismatched_lists_v3(Impl first, Impl second) => Run(first, second, 3, backupSkipsCheck: false);
 
-    private static bool Accepts(Impl receiver, int version) => receiver == Impl.Vrrpd && version == 3;
+    [Theory]
+    [InlineData(Impl.Keepalived, Impl.Vrrpd)]
+    [InlineData(Impl.Vrrpd, Impl.Vrrpd)]
+    public void Mismatched_lists_v3_accepted_by_a_vrrpd_backup(Impl first, Impl second) => Run(first, second, 3, backupSkipsCheck: true);
 
-    private static void Run(Impl first, Impl second, int version)
+    private static void Run(Impl first, Impl second, int version, bool backupSkipsCheck)
     {
-        bool singleMaster = Accepts(second, version);
+        bool singleMaster = version == 3 && second == Impl.Vrrpd && backupSkipsCheck;
         var row = new ResultRow
         {
-            Scenario = "mismatched address lists: logged, counted, outcome", Version = version, Family = "IPv4", Mode = "multicast",
+            Scenario = "mismatched address lists: logged, counted, outcome", Version = version, Family = "IPv4",
+            Mode = backupSkipsCheck ? "multicast, r2 skip_check_adv_addr" : "multicast",
             First = first, Second = second, FirstRole = "master (1 address)", SecondRole = singleMaster ? "backup (2 addresses)" : "master (2 addresses)",
         };
         using var lab = InteropLab.Create(row, [first, second]);
@@ -40,7 +46,7 @@ public sealed class AddressListMismatchTests
         {
             var spec = new InstanceSpec { Version = version, AdvertSeconds = version == 2 ? 1 : 0.1 };
             InstanceSpec high = spec with { Priority = 245, Vips = [$"{InteropLab.Vip}/24"] };
-            InstanceSpec low = spec with { Priority = 240, Vips = [$"{InteropLab.Vip}/24", $"{InteropLab.Subnet}.5/24"] };
+            InstanceSpec low = spec with { Priority = 240, Vips = [$"{InteropLab.Vip}/24", $"{InteropLab.Subnet}.5/24"], SkipCheckAdvAddr = backupSkipsCheck };
             Peer r1 = lab[0], r2 = lab[1];
             r2.Start(low);
             r1.Start(high);
@@ -63,8 +69,10 @@ public sealed class AddressListMismatchTests
             Assert.Equal(singleMaster ? PeerState.Backup : PeerState.Master, r2.State);
             row.Figures.Add(singleMaster ? "one master" : "both master (split brain)");
 
-            Rejections.AssertAddressListMismatch(r1, version, row);
-            Rejections.AssertAddressListMismatch(r2, version, row);
+            // A backup is silent, so only a router that heard the other can say so.
+            if (!singleMaster)
+                Rejections.AssertAddressListMismatch(r1, accepted: false, row);
+            Rejections.AssertAddressListMismatch(r2, accepted: singleMaster, row);
         });
     }
 }

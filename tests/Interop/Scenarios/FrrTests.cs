@@ -12,6 +12,8 @@ namespace Vrrp.Interop.Tests.Scenarios;
 public sealed class FrrMasterTests
 {
     [Theory]
+    [InlineData(Impl.Vrrpd, 3)]
+    [InlineData(Impl.Vrrpd, 2)]
     [InlineData(Impl.Keepalived, 3)]
     [InlineData(Impl.Keepalived, 2)]
     public void Frr_master_against(Impl peer, int version)
@@ -58,8 +60,9 @@ public sealed class FrrMasterTests
             lab.AssertHostReaches(InteropLab.Vip, other);
 
             // Enabled again: FRR starts as Backup and preempts after its Master_Down_Interval.
-            DateTime enabled = InteropLab.Mark();
+            // Timed from vtysh's return: FRR is Backup by then, and starting vtysh is not FRR's doing.
             frr.Vtysh("configure terminal", "interface eth0", $"no vrrp {high.Vrid} shutdown");
+            DateTime enabled = InteropLab.Mark();
             lab.WaitForSingleMaster(frr, slack);
             lab.AssertVipOnlyOn(frr, InteropLab.Vip);
             lab.AssertHostReaches(InteropLab.Vip, frr);
@@ -88,6 +91,8 @@ public sealed class FrrMasterTests
 public sealed class FrrBackupTests
 {
     [Theory]
+    [InlineData(Impl.Vrrpd, 3)]
+    [InlineData(Impl.Vrrpd, 2)]
     [InlineData(Impl.Keepalived, 3)]
     [InlineData(Impl.Keepalived, 2)]
     public void Frr_backup_against(Impl master, int version)
