@@ -62,6 +62,15 @@ internal sealed class InterfaceHost : IDisposable
     /// <summary>The loop iteration that last read the socket.</summary>
     public long ReadInIteration { get; set; } = -1;
 
+    /// <summary>When the socket was last read after epoll reported it (or a pause ended).</summary>
+    public Instant LastReadAt { get; set; }
+
+    /// <summary>Taken out of epoll between reads of a burst (see VrrpHost.OnPacketsReadable).</summary>
+    public bool ReceivingMuted { get; set; }
+
+    /// <summary>When a muted socket is read next; <see cref="Instant.Never"/> when not muted.</summary>
+    public Instant ResumeReceivingAt { get; set; } = Instant.Never;
+
     public RejectLimiter ParseLog { get; } = new(StatusCounters.ParseErrorCount);
 
     public FrameBatch Adverts { get; } = new(64, AdvertSlotBytes);

@@ -10,8 +10,50 @@ namespace Vrrpd.Host;
 internal sealed partial class VrrpHost
 {
     private const int MaxReceiveBatches = 64;
+    private static readonly TimeSpan ReceivePause = TimeSpan.FromMicroseconds(500);
 
     private readonly Dictionary<int, bool> _linkUp = [];
+
+    // Frames that arrive close together (hundreds of Masters' adverts sent in one burst) would
+    // wake the loop for each few of them: the sender's kernel delivers them one by one, and a
+    // woken reader drains the queue faster than it fills. So when the socket becomes readable
+    // again within ReceivePause of the last read, it is muted for ReceivePause and read then,
+    // a burst at a time; an advert is handled at most ReceivePause late, and never after a due
+    // timer (ReceiveBeforeTimers reads muted sockets too). Lone frames (a few routers) are read
+    // at once, as before. The muting also spares the sender's kernel the wake-ups.
+    private void OnPacketsReadable(InterfaceHost iface)
+    {
+        Instant now = Now();
+        bool dense = now - iface.LastReadAt < ReceivePause;
+        iface.LastReadAt = now;
+        ReceivePackets(iface);
+        if (dense && !iface.ReceivingMuted)
+        {
+            _epoll.Modify(iface.Socket.Handle, TokenPacket | (uint)iface.Slot, EpollEvents.None);
+            iface.ReceivingMuted = true;
+            iface.ResumeReceivingAt = now + ReceivePause;
+        }
+    }
+
+    // A muted socket is read when its pause ends; while frames keep coming it stays muted for
+    // another pause, otherwise epoll watches it again.
+    private void ResumeReceiving(Instant now)
+    {
+        foreach (InterfaceHost? iface in _interfaces)
+        {
+            if (iface is null || iface.ResumeReceivingAt > now)
+                continue;
+            iface.LastReadAt = now;
+            if (ReceivePackets(iface) > 0)
+            {
+                iface.ResumeReceivingAt = now + ReceivePause;
+                continue;
+            }
+            _epoll.Modify(iface.Socket.Handle, TokenPacket | (uint)iface.Slot);
+            iface.ReceivingMuted = false;
+            iface.ResumeReceivingAt = Instant.Never;
+        }
+    }
 
     // Everything queued is read before the deadlines run: after a stall of the process (CPU
     // starvation, a debugger, swapping) hundreds of routers' Master_Down timers are due at once
@@ -19,18 +61,21 @@ internal sealed partial class VrrpHost
     // every Master down whose advert lies beyond it. Bounded all the same (MaxReceiveBatches
     // batches of 64, a socket buffer's worth), so a flood still lets the deadlines run; epoll is
     // level-triggered, so what is left comes next iteration.
-    private void ReceivePackets(InterfaceHost iface)
+    private int ReceivePackets(InterfaceHost iface)
     {
         iface.ReadInIteration = _iteration;
+        int total = 0;
         for (int batch = 0; batch < MaxReceiveBatches; batch++)
         {
             int n = iface.Socket.Receive(_receive);
             if (n == 0)
-                return;
+                break;
             ReceiveBatch(iface, n);
+            total += n;
             if (n < _receive.Capacity)
-                return; // a short batch: the queue is empty
+                break; // a short batch: the queue is empty
         }
+        return total;
     }
 
     private void ReceiveBatch(InterfaceHost iface, int n)

@@ -160,7 +160,7 @@ internal sealed partial class VrrpHost : IDisposable
                 {
                     case TokenPacket:
                         if (_interfaces[(int)(token & 0xFFFF_FFFF)] is { } iface)
-                            ReceivePackets(iface);
+                            OnPacketsReadable(iface);
                         break;
                     case TokenUnicast:
                         if (_unicast[(int)(token & 0xFFFF_FFFF)] is { } channel)
@@ -203,6 +203,7 @@ internal sealed partial class VrrpHost : IDisposable
 
     private void RunDeadlines(Instant now)
     {
+        ResumeReceiving(now);
         if (_startAt <= now)
         {
             _startAt = Instant.Never;
@@ -265,7 +266,7 @@ internal sealed partial class VrrpHost : IDisposable
         foreach (InterfaceHost? iface in _interfaces)
         {
             if (iface is not null)
-                next = Instant.Min(next, iface.NextGratuitousAt);
+                next = Instant.Min(next, Instant.Min(iface.NextGratuitousAt, iface.ResumeReceivingAt));
         }
         return next;
     }
