@@ -106,6 +106,29 @@ internal static class StatusFormatter
         return $"{(int)d.TotalDays}d{d.Hours}h";
     }
 
+    /// <summary>The reply to a <c>runtime</c> request: the "runtime" object of the status JSON alone.</summary>
+    public static byte[] RuntimeJson(RuntimeStatus r)
+    {
+        using var stream = new MemoryStream(128);
+        using (var w = new Utf8JsonWriter(stream))
+            Runtime(w, r);
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+
+    private static void Runtime(Utf8JsonWriter w, RuntimeStatus r)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("gc_collections");
+        w.WriteNumberValue(r.Gen0Collections);
+        w.WriteNumberValue(r.Gen1Collections);
+        w.WriteNumberValue(r.Gen2Collections);
+        w.WriteEndArray();
+        w.WriteNumber("allocated_bytes", r.AllocatedBytes);
+        w.WriteNumber("loop_iterations", r.LoopIterations);
+        w.WriteEndObject();
+    }
+
     public static byte[] Json(StatusSnapshot s)
     {
         using var stream = new MemoryStream();
@@ -172,15 +195,8 @@ internal static class StatusFormatter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteStartObject("runtime");
-            w.WriteStartArray("gc_collections");
-            w.WriteNumberValue(s.Runtime.Gen0Collections);
-            w.WriteNumberValue(s.Runtime.Gen1Collections);
-            w.WriteNumberValue(s.Runtime.Gen2Collections);
-            w.WriteEndArray();
-            w.WriteNumber("allocated_bytes", s.Runtime.AllocatedBytes);
-            w.WriteNumber("loop_iterations", s.Runtime.LoopIterations);
-            w.WriteEndObject();
+            w.WritePropertyName("runtime");
+            Runtime(w, s.Runtime);
             w.WriteEndObject();
         }
         stream.WriteByte((byte)'\n');

@@ -18,6 +18,9 @@ internal sealed record TrackScriptMessage(string Script, bool Up) : LoopMessage;
 /// <summary>A control-socket request: the loop completes it with a snapshot taken on its thread.</summary>
 internal sealed record StatusRequest(TaskCompletionSource<Control.StatusSnapshot> Reply) : LoopMessage;
 
+/// <summary>A control-socket request for the runtime figures alone (cheap: no status snapshot).</summary>
+internal sealed record RuntimeRequest(TaskCompletionSource<Control.RuntimeStatus> Reply) : LoopMessage;
+
 /// <summary>
 /// The loop's inbox for other threads (signals, track scripts, the control socket): a
 /// concurrent queue and the <see cref="EventFd"/> that wakes the loop's epoll.

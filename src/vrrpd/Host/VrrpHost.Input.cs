@@ -310,6 +310,9 @@ internal sealed partial class VrrpHost
                 case TrackScriptMessage script:
                     OnScript(script.Script, script.Up);
                     break;
+                case RuntimeRequest request:
+                    request.Reply.TrySetResult(Runtime());
+                    break;
                 case StatusRequest request:
                     try
                     {

@@ -11,7 +11,7 @@ internal sealed partial class VrrpHost
 {
     public StatusSnapshot Snapshot()
     {
-        var runtime = new RuntimeStatus(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(precise: true), Iterations);
+        RuntimeStatus runtime = Runtime();
         Instant now = Now();
         DateTimeOffset wallNow = DateTimeOffset.UtcNow;
         var instances = _routerList.Select(r => Describe(r, now, wallNow)).ToList();
@@ -59,6 +59,9 @@ internal sealed partial class VrrpHost
         var groups = _groups.Select(g => new SyncGroupStatus(g.Config.Name, StateText(g.Group.State), [.. g.Config.Members])).ToList();
         return new StatusSnapshot(Environment.ProcessId, ConfigFile, StartedAt, wallNow, Reloads, LastReload, instances, interfaces, unicast, groups, runtime);
     }
+
+    public RuntimeStatus Runtime() =>
+        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(precise: true), Iterations);
 
     private static KeyValuePair<string, long>[] ParseErrorCounts(long[] counts)
     {

@@ -1,26 +1,39 @@
+using System.Text.Json;
+using Vrrpd.Control;
+
 namespace vrrpd.Tests.Host;
 
-/// <summary><c>vrrpd status --json</c> reports the runtime: collections, allocated bytes, loop iterations.</summary>
+/// <summary>The runtime figures: collections, allocated bytes, loop iterations, in the status JSON and alone.</summary>
 [Collection(DaemonCollection.Name)]
 public sealed class RuntimeStatusTests
 {
     [Fact]
-    public void Status_reports_collections_allocations_and_loop_iterations()
+    public void Status_and_the_runtime_request_report_collections_allocations_and_loop_iterations()
     {
         using var lab = new DaemonLab(1);
         DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245, interval: "0.05"));
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
 
-        var first = r1.Status().GetProperty("runtime");
+        JsonElement first = r1.Status().GetProperty("runtime");
         Thread.Sleep(300);
-        var second = r1.Status().GetProperty("runtime");
+        JsonElement second = Runtime(r1);
+        JsonElement third = Runtime(r1);
 
         Assert.Equal(3, second.GetProperty("gc_collections").GetArrayLength());
         Assert.All(second.GetProperty("gc_collections").EnumerateArray(), c => Assert.True(c.GetInt32() >= 0));
-        // The first request's own snapshot and reply were allocated in between.
+        // The status request's own snapshot and reply were allocated in between.
         Assert.True(second.GetProperty("allocated_bytes").GetInt64() > first.GetProperty("allocated_bytes").GetInt64());
         // A Master at 50 ms wakes at least for each advertisement: 300 ms hold several.
         Assert.True(second.GetProperty("loop_iterations").GetInt64() >= first.GetProperty("loop_iterations").GetInt64() + 3,
             $"{first} then {second}");
+        // A runtime request is cheap: what the daemon allocated between two is a few kB at most.
+        long between = third.GetProperty("allocated_bytes").GetInt64() - second.GetProperty("allocated_bytes").GetInt64();
+        Assert.InRange(between, 1, 64 * 1024);
+    }
+
+    private static JsonElement Runtime(DaemonProcess daemon)
+    {
+        using JsonDocument document = JsonDocument.Parse(ControlClient.Request(daemon.ControlSocket, "runtime", TimeSpan.FromSeconds(5)));
+        return document.RootElement.Clone();
     }
 }
