@@ -45,12 +45,12 @@ internal static class Report
         return s.ToString();
     }
 
-    // vrrpd's own figures from `vrrpd status --json`.
+    // vrrpd's own figures from its control socket.
     private static void Runtime(StringBuilder s, IReadOnlyList<ScenarioResult> results)
     {
         var rows = results.Where(r => r.MasterRuntime is not null).ToList();
         if (rows.Count == 0) return;
-        s.AppendLine("vrrpd's runtime over the steady window (`vrrpd status --json`; allocated bytes exclude the status requests themselves, whose size varies by a few hundred bytes, so ±1 KB is zero):");
+        s.AppendLine("vrrpd's runtime over the steady window (the control socket's `runtime` request, the `runtime` object of `vrrpd status --json`; allocated bytes exclude the requests themselves, so a few hundred bytes either way are zero):");
         s.AppendLine();
         s.AppendLine("| N | loop wake-ups/s master / backup | GCs master / backup | bytes allocated master / backup |");
         s.AppendLine("|---|---|---|---|");

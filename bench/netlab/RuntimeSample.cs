@@ -3,15 +3,19 @@ using Vrrpd.Control;
 
 namespace Vrrp.Bench.Netlab;
 
-/// <summary>vrrpd's own view of its runtime, from the "runtime" section of <c>vrrpd status --json</c>.</summary>
+/// <summary>
+/// vrrpd's own view of its runtime, from the control socket's <c>runtime</c> request (the
+/// "runtime" object of <c>vrrpd status --json</c> alone: a status snapshot of 255 instances
+/// allocates megabytes and would cause the collections it is meant to count).
+/// </summary>
 internal readonly record struct RuntimeSample(long Collections, long AllocatedBytes, long LoopIterations, long TakenAt)
 {
     public static RuntimeSample Read(string controlSocket)
     {
-        string reply = ControlClient.Request(controlSocket, "status json", TimeSpan.FromSeconds(5));
+        string reply = ControlClient.Request(controlSocket, "runtime", TimeSpan.FromSeconds(5));
         long takenAt = System.Diagnostics.Stopwatch.GetTimestamp();
         using JsonDocument document = JsonDocument.Parse(reply);
-        JsonElement runtime = document.RootElement.GetProperty("runtime");
+        JsonElement runtime = document.RootElement;
         // Every collection counts in generation 0 (a gen 2 GC also in 1 and 2): [0] is the total.
         long collections = runtime.GetProperty("gc_collections")[0].GetInt64();
         return new RuntimeSample(collections, runtime.GetProperty("allocated_bytes").GetInt64(), runtime.GetProperty("loop_iterations").GetInt64(), takenAt);
@@ -20,9 +24,8 @@ internal readonly record struct RuntimeSample(long Collections, long AllocatedBy
 
 /// <summary>
 /// What vrrpd's runtime did over a window: garbage collections (all generations), bytes allocated
-/// by the daemon itself (the status requests' own cost taken out: it is measured by a request
-/// right after another; it varies by a few hundred bytes with the width of the counters), and
-/// event-loop iterations per second (wake-ups).
+/// by the daemon itself (the requests' own cost, a few kB, taken out: it is measured by a request
+/// right after another), and event-loop iterations per second (wake-ups).
 /// </summary>
 internal readonly record struct RuntimeWindow(long Collections, long AllocatedBytes, double WakeupsPerSecond, double Seconds)
 {

@@ -138,10 +138,13 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
         Sleep(TimeSpan.FromSeconds(options.HoldSeconds));
     }
 
-    // CPU of both sides over the steady window (no capture running), the rest of the machine's
-    // busy time next to it, and resident memory at the end.
+    // Resident memory, then CPU of both sides over the steady window (no capture running) and
+    // the rest of the machine's busy time next to it.
     private void Steady(ScenarioResult result, DaemonProcess r1, DaemonProcess r2, Func<string?> disturbed, (string R1, string R2)? controlSockets)
     {
+        // Memory first, as it settled after convergence, before any control request.
+        result.MasterRssKb = ProcStat.RssKilobytes(r1.Pids);
+        result.BackupRssKb = ProcStat.RssKilobytes(r2.Pids);
         // vrrpd's runtime is sampled outside the CPU window, so the requests do not count in it.
         var runtime = controlSockets is var (c1, c2) ? (RuntimeWindow.Open(c1), RuntimeWindow.Open(c2)) : default;
         result.LoadAtStart = ProcStat.LoadAverage();
@@ -156,8 +159,6 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         long other = ProcStat.MachineBusyTicks() - busyBefore - (ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids)) - daemonsBefore);
         result.OtherBusy = 100.0 * other / ProcStat.TicksPerSecond / seconds;
-        result.MasterRssKb = ProcStat.RssKilobytes(r1.Pids);
-        result.BackupRssKb = ProcStat.RssKilobytes(r2.Pids);
         result.Note = disturbed();
         if (controlSockets is var (d1, d2))
         {
