@@ -77,6 +77,24 @@ internal sealed class DaemonProcess : IDisposable
                 throw new InvalidOperationException($"{Name} exited{(_process.HasExited ? $" with code {_process.ExitCode}" : "")}; log {LogPath}:\n{Tail()}");
     }
 
+    /// <summary>Log lines so far that say a router became Master (keepalived and vrrpd word it alike).</summary>
+    public int MasterTransitions()
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            int count = 0;
+            while (reader.ReadLine() is { } line)
+                if (line.Contains("Entering MASTER STATE", StringComparison.Ordinal)) count++;
+            return count;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     public string Tail(int lines = 20)
     {
         try

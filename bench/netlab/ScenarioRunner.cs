@@ -152,14 +152,18 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
         var master = new CpuWindow(r1.Pids);
         var backup = new CpuWindow(r2.Pids);
         long daemonsBefore = ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids));
+        int backupTakeovers = r2.MasterTransitions();
         long started = Stopwatch.GetTimestamp();
         Sleep(TimeSpan.FromSeconds(options.SteadySeconds));
+        backupTakeovers = r2.MasterTransitions() - backupTakeovers;
         result.MasterCpu = master.PercentOfOneCore();
         result.BackupCpu = backup.PercentOfOneCore();
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         long other = ProcStat.MachineBusyTicks() - busyBefore - (ProcStat.CpuTicks(r1.Pids.Concat(r2.Pids)) - daemonsBefore);
         result.OtherBusy = 100.0 * other / ProcStat.TicksPerSecond / seconds;
         result.Note = disturbed();
+        if (backupTakeovers > 0)
+            result.Note = (result.Note is null ? "" : result.Note + "; ") + $"r2 took over {backupTakeovers} time(s) during the steady window (the Master's adverts came late: load)";
         if (controlSockets is var (d1, d2))
         {
             result.MasterRuntime = RuntimeWindow.Close(runtime.Item1, d1);
