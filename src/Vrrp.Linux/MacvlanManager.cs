@@ -31,8 +31,12 @@ public enum Ipv6AddressGeneration : byte
 /// on the parent, with the virtual router MAC 00:00:5e:00:01:VRID (00:00:5e:00:02:VRID for
 /// IPv6), private mode as keepalived (bridge for FRR), brought up, the VIPs then go on it.
 /// Like keepalived it sets on the macvlan arp_ignore=1, accept_local=1, rp_filter=0,
-/// promote_secondaries=1, and on the parent arp_ignore=1 and arp_filter=1 (restored when its
-/// last VMAC is deleted), so only the VMAC answers ARP for the VIPs. The IPv6 address
+/// promote_secondaries=1, and on the parent arp_ignore=1 and arp_filter=1, so only the VMAC
+/// answers ARP for the VIPs. Beyond keepalived (whose VMAC note leaves it to the operator) it
+/// also sets arp_announce=2 on the parent: a reply from a VIP is routed out of the parent, and
+/// the ARP request the parent sends to resolve the peer would otherwise carry the VIP as its
+/// sender, moving the peer's entry for the VIP from the virtual MAC to the parent's own. All
+/// three are restored when the parent's last VMAC is deleted. The IPv6 address
 /// generation mode is set with a separate link change: the kernel refuses it in the creating
 /// request. A stale VMAC from a previous run is reused when it matches, else recreated; an
 /// interface of that name that is not a macvlan is never touched.
@@ -42,7 +46,7 @@ public sealed class MacvlanManager
     private readonly NetlinkSocket _netlink;
     private readonly LinkManager _links;
     private readonly byte[] _buffer = new byte[1024];
-    private readonly Dictionary<int, (int Users, uint ArpIgnore, uint ArpFilter)> _parents = [];
+    private readonly Dictionary<int, (int Users, uint ArpIgnore, uint ArpFilter, uint ArpAnnounce)> _parents = [];
 
     /// <summary>Uses <paramref name="netlink"/> (a socket without groups) for its requests.</summary>
     public MacvlanManager(NetlinkSocket netlink)
@@ -125,8 +129,9 @@ public sealed class MacvlanManager
         }
         uint arpIgnore = _links.GetIPv4Conf(parentIndex, Rtnl.IPV4_DEVCONF_ARP_IGNORE);
         uint arpFilter = _links.GetIPv4Conf(parentIndex, Rtnl.IPV4_DEVCONF_ARPFILTER);
-        SetIPv4Conf(parentIndex, $"ifindex {parentIndex}", (Rtnl.IPV4_DEVCONF_ARP_IGNORE, 1u), (Rtnl.IPV4_DEVCONF_ARPFILTER, 1u));
-        _parents[parentIndex] = (1, arpIgnore, arpFilter);
+        uint arpAnnounce = _links.GetIPv4Conf(parentIndex, Rtnl.IPV4_DEVCONF_ARP_ANNOUNCE);
+        SetIPv4Conf(parentIndex, $"ifindex {parentIndex}", (Rtnl.IPV4_DEVCONF_ARP_IGNORE, 1u), (Rtnl.IPV4_DEVCONF_ARPFILTER, 1u), (Rtnl.IPV4_DEVCONF_ARP_ANNOUNCE, 2u));
+        _parents[parentIndex] = (1, arpIgnore, arpFilter, arpAnnounce);
     }
 
     private void ReleaseParent(int parentIndex)
@@ -138,7 +143,8 @@ public sealed class MacvlanManager
             return;
         }
         _parents.Remove(parentIndex);
-        SetIPv4Conf(parentIndex, $"ifindex {parentIndex}", (Rtnl.IPV4_DEVCONF_ARP_IGNORE, parent.ArpIgnore), (Rtnl.IPV4_DEVCONF_ARPFILTER, parent.ArpFilter));
+        SetIPv4Conf(parentIndex, $"ifindex {parentIndex}", (Rtnl.IPV4_DEVCONF_ARP_IGNORE, parent.ArpIgnore), (Rtnl.IPV4_DEVCONF_ARPFILTER, parent.ArpFilter),
+            (Rtnl.IPV4_DEVCONF_ARP_ANNOUNCE, parent.ArpAnnounce));
     }
 
     private void SetAddressGeneration(int index, Ipv6AddressGeneration mode, string name)

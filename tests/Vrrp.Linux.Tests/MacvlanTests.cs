@@ -32,6 +32,7 @@ public class MacvlanTests
         Assert.Equal("0", Sysctl(a, "net.ipv4.conf.vrrp/4.rp_filter"));
         Assert.Equal("1", Sysctl(a, "net.ipv4.conf.eth0.arp_ignore"));
         Assert.Equal("1", Sysctl(a, "net.ipv4.conf.eth0.arp_filter"));
+        Assert.Equal("2", Sysctl(a, "net.ipv4.conf.eth0.arp_announce"));
         Assert.DoesNotContain("inet6", node.Ip("addr show dev vrrp.4"), StringComparison.Ordinal);
 
         node.Addresses.Add(new VirtualAddress(vmac.Index, IpAddr.Parse("10.4.0.4")));
@@ -41,6 +42,7 @@ public class MacvlanTests
         Assert.DoesNotContain("vrrp.4", node.Ip("link show"), StringComparison.Ordinal);
         Assert.Equal("0", Sysctl(a, "net.ipv4.conf.eth0.arp_ignore"));
         Assert.Equal("0", Sysctl(a, "net.ipv4.conf.eth0.arp_filter"));
+        Assert.Equal("0", Sysctl(a, "net.ipv4.conf.eth0.arp_announce"));
     }
 
     [Fact]

@@ -194,6 +194,7 @@ internal static class Rtnl
     public const ushort IPV4_DEVCONF_RP_FILTER = 8;
     public const ushort IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
     public const ushort IPV4_DEVCONF_ARPFILTER = 13;
+    public const ushort IPV4_DEVCONF_ARP_ANNOUNCE = 18;
     public const ushort IPV4_DEVCONF_ARP_IGNORE = 19;
     public const ushort IPV4_DEVCONF_ACCEPT_LOCAL = 23;
 
