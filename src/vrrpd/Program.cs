@@ -11,6 +11,7 @@ internal static class Program
         ["inspect", .. var rest] => InspectCommand.Run(rest, Console.Out, Console.Error),
         ["simulate", .. var rest] => SimulateCommand.Run(rest, Console.Out, Console.Error),
         ["status", .. var rest] => StatusCommand.Run(rest, Console.Out, Console.Error),
+        ["demo", .. var rest] => DemoCommand.Run(rest, Console.Out, Console.Error),
         _ => Run.Execute(args),
     };
 }

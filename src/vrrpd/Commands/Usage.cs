@@ -11,7 +11,8 @@ internal static class Usage
           vrrpd status [--json] [--control-socket PATH]
           vrrpd inspect FILE.pcap [--json]       decode VRRP, ARP and NA frames in a capture
           vrrpd simulate --router NAME:PRIO ...  run a deterministic simulated scenario
-          vrrpd demo                             two-router lab in network namespaces (root)
+          vrrpd demo [--json] [--keep] [--clean] two-router lab in network namespaces: election,
+                                                 failover, failback, measured (root; --help)
           vrrpd --version
         """;
 

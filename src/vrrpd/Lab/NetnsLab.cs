@@ -24,6 +24,13 @@ public sealed class NetnsLab : IDisposable
         Prefix = $"vl{Environment.ProcessId}-{Interlocked.Increment(ref s_labCounter)}-";
     }
 
+    /// <summary>A lab whose namespace names start with <paramref name="prefix"/>, which the caller makes unique.</summary>
+    public NetnsLab(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        Prefix = prefix;
+    }
+
     /// <summary>The unique prefix of this lab's namespaces.</summary>
     public string Prefix { get; }
 
@@ -36,7 +43,8 @@ public sealed class NetnsLab : IDisposable
         string full = Prefix + name;
         Ip($"netns add {full}");
         _namespaces.Add(full);
-        Exec(full, "sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0");
+        // Through /proc rather than sysctl(8): procps is not installed everywhere, sh is.
+        Exec(full, "sh -c \"echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad && echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad\"");
         Ip($"-n {full} link set lo up");
         return full;
     }

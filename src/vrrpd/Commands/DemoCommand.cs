@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Vrrpd.Demo;
+
+namespace Vrrpd.Commands;
+
+/// <summary>
+/// <c>vrrpd demo</c>: the README's first command. Checks what it needs (root, iproute2), then
+/// runs <see cref="DemoScenario"/>; SIGINT, SIGTERM and SIGHUP interrupt it, and it still
+/// removes its lab. Exit status: 0 every check passed, 1 a check failed or the lab could not be
+/// built, 2 bad flags, 128 + signal when interrupted.
+/// </summary>
+internal static class DemoCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (!DemoOptions.TryParse(args, out DemoOptions options, out string? error))
+        {
+            stderr.WriteLine($"vrrpd demo: {error}");
+            stderr.WriteLine("run 'vrrpd demo --help' for the flags");
+            return 2;
+        }
+        if (options.ShowHelp)
+        {
+            stdout.WriteLine(DemoOptions.Help);
+            return 0;
+        }
+        if (!Environment.IsPrivilegedProcess)
+        {
+            stderr.WriteLine("vrrpd demo: needs root: it creates network namespaces and runs vrrpd in them (try: sudo vrrpd demo)");
+            return 1;
+        }
+        if (FindProgram("ip") is null)
+        {
+            stderr.WriteLine("vrrpd demo: needs the ip command of iproute2 (apt-get install iproute2)");
+            return 1;
+        }
+        if (FindProgram("sh") is null)
+        {
+            stderr.WriteLine("vrrpd demo: needs /bin/sh");
+            return 1;
+        }
+        if (options.CleanOnly)
+            return DemoScenario.CleanStale(stdout);
+
+        var interruption = new Interruption();
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => interruption.Raise(c, "SIGINT", 2));
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => interruption.Raise(c, "SIGTERM", 15));
+        using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => interruption.Raise(c, "SIGHUP", 1));
+        return new DemoScenario(options, stdout, interruption).Run();
+    }
+
+    /// <summary>The first executable <paramref name="name"/> on PATH (or in the sbin directories root's PATH has), or null.</summary>
+    public static string? FindProgram(string name)
+    {
+        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (string directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]))
+        {
+            string candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
+}
+
+/// <summary>A signal that asks the demo to stop: the run's waits end and the lab is removed.</summary>
+internal sealed class Interruption
+{
+    private readonly CancellationTokenSource _source = new();
+    private volatile string? _signal;
+
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>The signal's name, once one arrived.</summary>
+    public string? Signal => _signal;
+
+    /// <summary>128 + the signal number, the shell's convention.</summary>
+    public int ExitCode { get; private set; }
+
+    public void Raise(PosixSignalContext context, string name, int number)
+    {
+        // The demo exits by itself, after removing its lab; a second signal changes nothing.
+        context.Cancel = true;
+        if (_signal is not null)
+            return;
+        ExitCode = 128 + number;
+        _signal = name;
+        _source.Cancel();
+    }
+}
