@@ -77,31 +77,6 @@ internal static class Flows
         AssertAdverts(wire, low, s2);
     }
 
-    /// <summary>
-    /// The short sequence: election, then SIGTERM to r1 (priority 0), r2 takes over after
-    /// Skew_Time and r1 leaves no address behind; then r2 stopped too.
-    /// </summary>
-    public static void ElectAndHandover(InteropLab lab, InstanceSpec high, InstanceSpec low, string hostTarget)
-    {
-        Peer r1 = lab[0], r2 = lab[1];
-        string[] vips = [.. high.VipAddresses];
-        Elect(lab, r1, high, r2, low, hostTarget);
-
-        DateTime stop = InteropLab.Mark();
-        r1.Stop();
-        lab.WaitForSingleMaster(r2, TimeSpan.FromSeconds(5));
-        lab.AssertVipOnlyOn(r2, vips);
-        lab.AssertHostReaches(hostTarget, r2);
-        r2.Stop();
-        Assert.False(vips.Any(r2.HoldsVip), $"{r2} left a virtual address behind after SIGTERM\n{lab.Describe()}");
-
-        WireLog wire = lab.Wire();
-        string s1 = AdvertSource(r1, high), s2 = AdvertSource(r2, low);
-        lab.AssertTakeover("SIGTERM", wire.PriorityZeroTakeover(s1, s2, stop), Timing.Skew(low.Version, low.AdvertSeconds, low.Priority));
-        AssertAdverts(wire, high, s1);
-        AssertAdverts(wire, low, s2);
-    }
-
     /// <summary>Every advertisement from <paramref name="source"/> is valid and says what <paramref name="spec"/> configured.</summary>
     public static void AssertAdverts(WireLog wire, InstanceSpec spec, string source)
     {

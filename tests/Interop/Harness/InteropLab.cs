@@ -19,6 +19,7 @@ internal sealed class InteropLab : IDisposable
 
     private readonly List<Peer> _routers = [];
     private PacketCapture? _capture;
+    private LinkSwitch? _links;
     private WireLog? _wire;
     private bool _failed;
 
@@ -83,6 +84,7 @@ internal sealed class InteropLab : IDisposable
         // Everything the scenarios assert on: VRRP over IPv4 and IPv6 ("vrrp" alone is IPv4 only),
         // ARP, and ICMPv6 (neighbour advertisements). br0 is promiscuous while captured, so it
         // also sees unicast the bridge forwards between ports.
+        _links = new LinkSwitch(Net.LanNamespace);
         _capture = Net.Capture(Net.LanNamespace, "br0", Path.Combine(Directory, "lan.pcap"), "ip proto 112 or ip6 proto 112 or arp or icmp6");
     }
 
@@ -113,21 +115,12 @@ internal sealed class InteropLab : IDisposable
 
     /// <summary>
     /// Unplugs <paramref name="router"/> from the LAN: its interface loses carrier. Returns the
-    /// time the change was made (when ip returned: on a loaded machine starting ip alone can
-    /// take a good part of a second, which is not the routers' doing).
+    /// time the change was made (within milliseconds: see <see cref="LinkSwitch"/>).
     /// </summary>
-    public DateTime CutLink(Peer router)
-    {
-        Net.SetPort(router.Port, up: false);
-        return Mark();
-    }
+    public DateTime CutLink(Peer router) => _links!.Set(router.Port, up: false);
 
     /// <summary>Plugs <paramref name="router"/> back; returns the time the change was made, as <see cref="CutLink"/>.</summary>
-    public DateTime RestoreLink(Peer router)
-    {
-        Net.SetPort(router.Port, up: true);
-        return Mark();
-    }
+    public DateTime RestoreLink(Peer router) => _links!.Set(router.Port, up: true);
 
     /// <summary>Takes <paramref name="router"/>'s port off the bridge: it keeps its carrier but hears nobody and nobody hears it.</summary>
     public void Isolate(Peer router) => NetnsLab.Ip($"-n {Net.LanNamespace} link set p{router.Port} nomaster");
@@ -262,6 +255,7 @@ internal sealed class InteropLab : IDisposable
             _capture.Stop();
         foreach (Peer r in _routers)
             r.Dispose();
+        _links?.Dispose();
         Net.Dispose();
         if (_failed)
             KeepArtifacts();

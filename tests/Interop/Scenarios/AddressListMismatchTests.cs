@@ -68,6 +68,9 @@ public sealed class AddressListMismatchTests
             Assert.Equal(PeerState.Master, r1.State);
             Assert.Equal(singleMaster ? PeerState.Backup : PeerState.Master, r2.State);
             row.Figures.Add(singleMaster ? "one master" : "both master (split brain)");
+            row.Outcome = singleMaster
+                ? "one master: r2 (vrrpd, skip_check_adv_addr) accepts r1's list, logs and counts the difference"
+                : $"both master (split brain): each drops the other's list{(first == Impl.Vrrpd || second == Impl.Vrrpd ? "; vrrpd logs it and counts it (AddressListMismatch)" : "")}";
 
             // A backup is silent, so only a router that heard the other can say so.
             if (!singleMaster)

@@ -43,7 +43,8 @@ public sealed class EqualPriorityTests
             lab.AssertVipOnlyOn(r1, InteropLab.Vip);
             row.Figures.Add($"r2 back on the LAN: host at r1 after {lab.AssertHostReaches(InteropLab.Vip, r1).TotalSeconds:0.0} s");
 
-            // r1 stops: r2 takes over. r1 starts again as Backup: same priority, so it stays Backup.
+            // r1 stops: r2 takes over after Skew_Time. r1 starts again as Backup: same priority, so it stays Backup.
+            DateTime stop = InteropLab.Mark();
             r1.Stop();
             lab.WaitForSingleMaster(r2, slack);
             lab.AssertHostReaches(InteropLab.Vip, r2);
@@ -53,6 +54,12 @@ public sealed class EqualPriorityTests
             lab.AssertSingleMaster(r2);
             lab.AssertVipOnlyOn(r2, InteropLab.Vip);
             lab.AssertHostReaches(InteropLab.Vip, r2);
+            row.Outcome = "one master: the higher address wins when two masters meet; an equal priority never preempts";
+
+            WireLog wire = lab.Wire();
+            lab.AssertTakeover("SIGTERM", wire.PriorityZeroTakeover(r1.Address, r2.Address, stop), Timing.Skew(3, spec.AdvertSeconds, spec.Priority));
+            Flows.AssertAdverts(wire, spec, r1.Address);
+            Flows.AssertAdverts(wire, spec, r2.Address);
         });
     }
 }

@@ -32,6 +32,7 @@ public sealed class FrrMasterTests
             // the address once its neighbour entry expires, which these timers make quick.
             NetnsLab.Exec(lab.Host, "sysctl -qw net.ipv4.neigh.eth0.base_reachable_time_ms=1000 net.ipv4.neigh.eth0.delay_first_probe_time=1 net.ipv4.neigh.eth0.ucast_solicit=1");
 
+            row.Outcome = "one master on the LAN at every step (FRR cut off stays master on its own, as FRR does)";
             Flows.Elect(lab, frr, high, other, low, InteropLab.Vip);
             Assert.False(frr.MacvlanProtodown);
 

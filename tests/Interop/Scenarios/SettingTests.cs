@@ -53,6 +53,7 @@ public sealed partial class SettingTests
             lab.WaitForState(router, PeerState.Backup, slack);
             lab.AssertVipOnlyOn(gw, InteropLab.Vip);
             lab.AssertHostReaches(InteropLab.Vip, gw);
+            row.Outcome = "one master at every step; the host's ARP entry follows it";
 
             LabProcess ping = lab.Net.Start(lab.Host, "ping", "ping", $"-n -D -O -i 0.1 {InteropLab.Vip}");
 

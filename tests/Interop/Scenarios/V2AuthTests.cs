@@ -3,19 +3,19 @@ using Vrrpd.Lab;
 
 namespace Vrrp.Interop.Tests.Scenarios;
 
-/// <summary>VRRPv2 with <c>auth_type PASS</c> on both sides: election and SIGTERM handover, the password on the wire.</summary>
+/// <summary>VRRPv2 with <c>auth_type PASS</c> on both sides: the whole failover cycle, the password on every advertisement.</summary>
 public sealed class V2AuthTests
 {
     [Theory]
     [MemberData(nameof(Pairs.WithKeepalived), MemberType = typeof(Pairs))]
     public void Pass_authentication_on_both_sides(Impl master, Impl backup)
     {
-        var row = new ResultRow { Scenario = "v2 auth PASS: election, SIGTERM", Version = 2, Family = "IPv4", Mode = "multicast, PASS", First = master, Second = backup };
+        var row = new ResultRow { Scenario = "v2 auth PASS: election, link cut, preempt, SIGTERM", Version = 2, Family = "IPv4", Mode = "multicast, PASS", First = master, Second = backup };
         using var lab = InteropLab.Create(row, [master, backup]);
         lab.Run(() =>
         {
             var spec = new InstanceSpec { Version = 2, AdvertSeconds = 1, AuthPass = "secret1", Vips = [$"{InteropLab.Vip}/24"] };
-            Flows.ElectAndHandover(lab, spec with { Priority = 245 }, spec with { Priority = 240 }, InteropLab.Vip);
+            Flows.FailoverCycle(lab, spec with { Priority = 245 }, spec with { Priority = 240 }, InteropLab.Vip);
         });
     }
 }
@@ -46,6 +46,7 @@ public sealed class V2WrongPasswordTests
             Assert.True(r1.State == PeerState.Master && r2.State == PeerState.Master, lab.Describe());
             Assert.True(r1.HoldsVip(InteropLab.Vip) && r2.HoldsVip(InteropLab.Vip), lab.Describe());
             row.Figures.Add($"both master after {took.TotalSeconds:0.0} s");
+            row.Outcome = $"both master (split brain, as RFC 3768 7.1 prescribes): each rejects the other's password{(first == Impl.Vrrpd || second == Impl.Vrrpd ? "; vrrpd logs it and counts it (AuthMismatch)" : "")}";
 
             foreach (Peer r in lab.Routers)
                 Rejections.AssertAuthenticationRejected(r, row);
