@@ -370,22 +370,31 @@ internal sealed class Notifier : IDisposable
             return;
         }
         var arguments = new List<string>(script.Arguments) { channel.Fifo.Path };
-        int errno = _executor.TryStart(check, arguments, account, out ChildProcess? child);
+        // The watcher thread starts the script as well as reaping it: a script's parent-death
+        // signal follows the thread that started it, and this one lives exactly as long as it.
+        int errno = 0;
+        ChildProcess? child = null;
+        using var started = new ManualResetEventSlim();
+        channel.Watcher = new Thread(() =>
+        {
+            errno = _executor.TryStart(check, arguments, account, out ChildProcess? running);
+            child = running;
+            started.Set();
+            if (running is null) return;
+            ChildExit exit = running.Reap();
+            if (!channel.Closing)
+                ScriptLog.FifoScriptTerminated(_logger, script.CommandLine, exit.ToString());
+            _executor.Forget(running);
+        })
+        { IsBackground = true, Name = "notify fifo script" };
+        channel.Watcher.Start();
+        started.Wait();
         if (child is null)
         {
             if (errno != 0) ReportOnce(script, $"cannot execute {check.ExecutablePath}: {Errno.Describe(errno)}");
             return;
         }
         channel.ScriptProcess = child;
-        channel.Watcher = new Thread(() =>
-        {
-            ChildExit exit = child.Reap();
-            if (!channel.Closing)
-                ScriptLog.FifoScriptTerminated(_logger, script.CommandLine, exit.ToString());
-            _executor.Forget(child);
-        })
-        { IsBackground = true, Name = "notify fifo script" };
-        channel.Watcher.Start();
     }
 
     private static string StateName(NotifyState state) => state switch

@@ -30,6 +30,28 @@ internal readonly record struct ScriptOutcome(ScriptOutcomeKind Kind, ChildExit 
 /// </summary>
 internal sealed class ScriptExecutor(ScriptOptions options)
 {
+    /// <summary>
+    /// True when setpriv takes --pdeathsig (util-linux 2.33, 2018); an older one still changes
+    /// user, and scripts then outlive a daemon killed by SIGKILL. Probed once, by running it.
+    /// </summary>
+    internal static bool SetprivHasPdeathsig => SetprivPdeathsig.Value;
+
+    private static readonly Lazy<bool> SetprivPdeathsig = new(() =>
+    {
+        if (ScriptAccount.Setpriv is not string setpriv) return false;
+        try
+        {
+            if (ChildProcess.TryStart(setpriv, [setpriv, "--pdeathsig=TERM", "--", "/bin/true"], [], out ChildProcess? probe) != 0 || probe is null)
+                return false;
+            using (probe)
+                return probe.Reap().Succeeded;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
+
     private readonly Lock _lock = new();
     private readonly HashSet<ChildProcess> _running = [];
     private bool _closed;
@@ -85,19 +107,26 @@ internal sealed class ScriptExecutor(ScriptOptions options)
         child = null;
         if (!check.CanRun || check.ExecutablePath is null)
             throw new ArgumentException("the script did not pass its check", nameof(check));
-        var argv = new List<string>(arguments.Count + 6);
-        string file;
-        if (!account.IsOurs)
+        var argv = new List<string>(arguments.Count + 8);
+        string file = check.NeedsShell ? "/bin/sh" : check.ExecutablePath;
+        // posix_spawn can neither change user nor set a parent-death signal; setpriv does both,
+        // as keepalived's child does: setgid, setgroups to that one group, setuid, and SIGTERM
+        // when the thread that started it is gone, so no script outlives a daemon killed by
+        // SIGKILL. It then execs the script. Every caller starts a script from the thread that
+        // waits for it, so that thread only ends with the script or the daemon.
+        if (ScriptAccount.Setpriv is string setpriv && (!account.IsOurs || SetprivPdeathsig.Value))
         {
-            // posix_spawn cannot change user; setpriv does it as keepalived's child does:
-            // setgid, setgroups to that one group, setuid.
-            string setpriv = ScriptAccount.Setpriv ?? throw new ArgumentException("the check did not find setpriv", nameof(check));
             file = setpriv;
-            argv.AddRange([setpriv, $"--reuid={account.Uid}", $"--regid={account.Gid}", $"--groups={account.Gid}", "--"]);
+            argv.Add(setpriv);
+            if (!account.IsOurs)
+                argv.AddRange([$"--reuid={account.Uid}", $"--regid={account.Gid}", $"--groups={account.Gid}"]);
+            if (SetprivPdeathsig.Value)
+                argv.Add("--pdeathsig=TERM");
+            argv.Add("--");
         }
-        else
+        else if (!account.IsOurs)
         {
-            file = check.NeedsShell ? "/bin/sh" : check.ExecutablePath;
+            throw new ArgumentException("the check did not find setpriv", nameof(check));
         }
         if (check.NeedsShell) argv.Add("/bin/sh");
         argv.Add(check.ExecutablePath);

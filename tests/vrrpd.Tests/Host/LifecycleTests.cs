@@ -7,6 +7,7 @@ namespace vrrpd.Tests.Host;
 
 /// <summary>Reload, restart after a crash, addresses removed behind the daemon's back, status, systemd notifications.</summary>
 [Collection(DaemonCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LifecycleTests
 {
     private const string Vip = FailoverTests.Vip;
@@ -98,6 +99,55 @@ public sealed class LifecycleTests
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
         Assert.Equal([1], lab.Holders(Vip));
     }
+
+    [Fact]
+    public void Kill_9_takes_the_running_scripts_down_with_the_daemon()
+    {
+        // keepalived's scripts get SIGTERM when it dies (PR_SET_PDEATHSIG); so do ours: a track
+        // script still running and the notify FIFO's script, which runs as long as the daemon.
+        using var lab = new DaemonLab(1);
+        string dir = lab.Directory;
+        File.WriteAllText($"{dir}/check.sh", $"#!/bin/sh\necho $$ >> {dir}/check.pid\nexec sleep 60\n");
+        File.WriteAllText($"{dir}/fifo.sh", $"#!/bin/sh\necho $$ > {dir}/fifo.pid\nexec sleep 60\n");
+        File.SetUnixFileMode($"{dir}/check.sh", (UnixFileMode)0x1ED);
+        File.SetUnixFileMode($"{dir}/fifo.sh", (UnixFileMode)0x1ED);
+        DaemonProcess r1 = lab.Start(1, $$"""
+            global_defs {
+                script_user root
+                notify_fifo {{dir}}/notify.fifo
+                notify_fifo_script {{dir}}/fifo.sh
+            }
+            vrrp_script slow {
+                script {{dir}}/check.sh
+                interval 100
+                timeout 90
+            }
+            {{Config(245, "track_script {\n slow\n }")}}
+            """);
+        Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
+        int check = WaitForPid($"{dir}/check.pid"), fifo = WaitForPid($"{dir}/fifo.pid");
+        Assert.True(Alive(check) && Alive(fifo));
+        r1.Kill();
+        Assert.True(r1.WaitForExit(TimeSpan.FromSeconds(5)));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((Alive(check) || Alive(fifo)) && DateTime.UtcNow < deadline)
+            Thread.Sleep(20);
+        Assert.False(Alive(check), "the track script outlived the daemon");
+        Assert.False(Alive(fifo), "the notify FIFO's script outlived the daemon");
+    }
+
+    private static int WaitForPid(string file)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(file) || File.ReadAllText(file).Trim().Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {file}");
+            Thread.Sleep(20);
+        }
+        return int.Parse(File.ReadAllLines(file)[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool Alive(int pid) => vrrpd.Tests.Scripts.ScriptTestKit.Alive(pid);
 
     [Fact]
     public void An_address_deleted_while_master_is_put_back()
