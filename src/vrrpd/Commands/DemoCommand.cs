@@ -34,10 +34,13 @@ internal static class DemoCommand
             stderr.WriteLine("vrrpd demo: needs the ip command of iproute2 (apt-get install iproute2)");
             return 1;
         }
-        if (FindProgram("sh") is null)
+        foreach (var (program, package) in (ReadOnlySpan<(string, string)>)[("sh", "dash"), ("setsid", "util-linux")])
         {
-            stderr.WriteLine("vrrpd demo: needs /bin/sh");
-            return 1;
+            if (FindProgram(program) is null)
+            {
+                stderr.WriteLine($"vrrpd demo: needs the {program} command ({package})");
+                return 1;
+            }
         }
         if (options.CleanOnly)
             return DemoScenario.CleanStale(stdout);

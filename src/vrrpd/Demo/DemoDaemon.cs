@@ -37,8 +37,10 @@ internal sealed partial class DemoDaemon : IDisposable
         // Unbuffered, so each read sees what the daemon appended since.
         _log = new FileStream(LogFile, FileMode.Create, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         var info = new ProcessStartInfo("ip") { UseShellExecute = false };
-        // ip netns exec execs sh, which execs vrrpd: the process started is the daemon itself.
-        string[] arguments = ["netns", "exec", ns, "sh", "-c", "exec \"$@\" >>\"$0\" 2>&1 </dev/null", LogFile,
+        // ip netns exec execs setsid, which execs sh, which execs vrrpd: the process started is
+        // the daemon itself. In a session of its own, a Ctrl-C at the terminal reaches the demo
+        // only, and the demo stops the daemons in its own time, after the run's last look.
+        string[] arguments = ["netns", "exec", ns, "setsid", "sh", "-c", "exec \"$@\" >>\"$0\" 2>&1 </dev/null", LogFile,
             binary, "-f", ConfigFile, "--control-socket", ControlSocket, "--pid-file", PidFile];
         foreach (string argument in arguments)
             info.ArgumentList.Add(argument);

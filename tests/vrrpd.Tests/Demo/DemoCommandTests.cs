@@ -21,8 +21,9 @@ public sealed partial class DemoCommandTests
     private const double MasterDownR1 = 300 + (256 - 245) * 100 / 256.0;
     private const double MasterDownR2 = 300 + (256 - 240) * 100 / 256.0;
 
-    // What a loaded two-core CI machine may add to a timer or to reading a log line.
-    private const double Margin = 200;
+    // What a loaded two-core machine may add to a timer, to a log line or to the observer's
+    // reading of a captured frame (the suite runs beside other namespace tests).
+    private const double Margin = 400;
 
     [Fact]
     public void Demo_shows_election_takeover_and_preemption_then_removes_its_lab()
@@ -36,6 +37,7 @@ public sealed partial class DemoCommandTests
         Assert.Matches(@"(?m)^2\. Cable cut", output);
         Assert.Matches(@"(?m)^3\. Cable back", output);
         Assert.Matches(@"(?m)^4\. Summary", output);
+        Assert.Contains("an advert every 100 ms: Master_Down_Interval = 3 x 100 ms + Skew_Time = 304.30 ms for r1, 306.25 ms for r2", output, StringComparison.Ordinal);
         // The daemons' own log lines, in the phases where they belong.
         string election = Between(output, "1. Election", "2. Cable cut");
         string takeover = Between(output, "2. Cable cut", "3. Cable back");
@@ -48,6 +50,14 @@ public sealed partial class DemoCommandTests
         Assert.Matches(@"wire +first advert from r2 \(priority 240\)", takeover);
         Assert.Matches(@"r1 +\(VI_1\) Entering MASTER STATE \(preempting a lower-priority master\)", preemption);
         Assert.Matches(@"r2 +\(VI_1\) Entering BACKUP STATE \(higher priority 245 from 192\.0\.2\.1\)", preemption);
+        // The probes: counted, and lost only while r2 waits out its Master_Down timer.
+        Match probes = ProbesLine().Match(output);
+        Assert.True(probes.Success, output);
+        int sent = int.Parse(probes.Groups[1].Value, CultureInfo.InvariantCulture), lost = int.Parse(probes.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(lost, 1, (int)((MasterDownR2 + Margin) / 10));
+        Assert.InRange(sent, 100, 2000);
+        Assert.DoesNotContain("OUTSIDE", output, StringComparison.Ordinal);
+        Assert.Matches(@"=> takeover: r2 MASTER \d+ ms after the cut, [\d.]+ ms between adverts on the wire, for a Master_Down_Interval of 306\.25 ms", output);
         Assert.Contains("lab removed: vrrpd r1 stopped (exit status 0), r2 stopped (exit status 0)", output, StringComparison.Ordinal);
         Assert.Equal("OK", output.TrimEnd().Split('\n')[^1]);
 
@@ -57,7 +67,7 @@ public sealed partial class DemoCommandTests
     [Fact]
     public void Demo_json_takeover_waits_Master_Down_Interval_and_loses_probes_only_while_the_address_moves()
     {
-        using var demo = DemoProcess.Start("--json");
+        using var demo = DemoProcess.Start(flags: "--json");
         Assert.True(demo.WaitForExit(TimeSpan.FromSeconds(60)), demo.Output);
         Assert.True(demo.ExitCode == 0, demo.Output);
         using JsonDocument document = JsonDocument.Parse(demo.Output);
@@ -72,9 +82,10 @@ public sealed partial class DemoCommandTests
         JsonElement takeover = run.GetProperty("takeover");
         double gap = takeover.GetProperty("wire_gap_ms").GetDouble();
         double master = takeover.GetProperty("master_ms").GetDouble();
-        Assert.InRange(gap, MasterDownR2 - 10, MasterDownR2 + Margin);
+        // (Both adverts are timed when the observer reads them; a late read of r1's last makes the gap look shorter.)
+        Assert.InRange(gap, MasterDownR2 - 60, MasterDownR2 + Margin);
         Assert.InRange(master, 0, MasterDownR2 + Margin);
-        Assert.InRange(takeover.GetProperty("fault_ms").GetDouble(), 0, Margin);
+        Assert.InRange(takeover.GetProperty("fault_ms").GetDouble(), -1, Margin);
         Assert.InRange(takeover.GetProperty("probes_lost").GetInt32(), 1, (int)((MasterDownR2 + Margin) / 10));
 
         // Back: r1 waits Master_Down_Interval as Backup (discarding r2's lower priority), then preempts.
@@ -84,7 +95,7 @@ public sealed partial class DemoCommandTests
 
         // Every lost probe belongs to a takeover window, and the takeover's outage ends once r2 holds the address.
         JsonElement probes = run.GetProperty("probes");
-        Assert.InRange(probes.GetProperty("sent").GetInt32(), 200, 2000);
+        Assert.InRange(probes.GetProperty("sent").GetInt32(), 100, 2000);
         Assert.Equal(0, probes.GetProperty("lost_outside_windows").GetInt32());
         double cutAt = takeover.GetProperty("cut_at_ms").GetDouble();
         foreach (JsonElement outage in probes.GetProperty("outages").EnumerateArray())
@@ -93,7 +104,7 @@ public sealed partial class DemoCommandTests
             if (outage.GetProperty("window").GetString() == "takeover")
             {
                 Assert.InRange(outage.GetProperty("start_ms").GetDouble(), cutAt - 10, cutAt + Margin);
-                Assert.InRange(outage.GetProperty("end_ms").GetDouble(), cutAt, cutAt + takeover.GetProperty("vip_ms").GetDouble() + Margin);
+                Assert.InRange(outage.GetProperty("end_ms").GetDouble(), cutAt, cutAt + takeover.GetProperty("arp_ms").GetDouble() + Margin);
             }
         }
         Assert.Equal(probes.GetProperty("lost").GetInt32(), probes.GetProperty("outages").EnumerateArray().Sum(o => o.GetProperty("lost").GetInt32()));
@@ -104,20 +115,49 @@ public sealed partial class DemoCommandTests
     }
 
     [Fact]
-    public void SIGINT_after_the_election_stops_the_demo_and_removes_its_lab()
+    public void Ctrl_C_after_the_election_stops_the_demo_and_removes_its_lab()
     {
-        using var demo = DemoProcess.Start();
+        // A terminal's Ctrl-C: SIGINT to the demo's whole process group.
+        using var demo = DemoProcess.Start(ownSession: true);
         Assert.True(demo.WaitForLine("=> r1 is MASTER", TimeSpan.FromSeconds(30)), demo.Output);
         Assert.True(demo.Daemons.Count == 2, demo.Output);
-        Assert.All(demo.Daemons, pid => Assert.True(Directory.Exists($"/proc/{pid}"), $"vrrpd {pid} is not running"));
+        Assert.All(demo.Daemons, pid => Assert.Equal("vrrpd", File.ReadAllText($"/proc/{pid}/comm").Trim()));
 
-        demo.Signal("INT");
+        demo.SignalGroup("INT");
         Assert.True(demo.WaitForExit(TimeSpan.FromSeconds(15)), demo.Output);
         Assert.True(demo.ExitCode == 130, demo.Output);
+        // The daemons have sessions of their own: the demo stops them, they were not hit by the Ctrl-C.
         Assert.Contains("lab removed: vrrpd r1 stopped (exit status 0), r2 stopped (exit status 0)", demo.Output, StringComparison.Ordinal);
         Assert.Equal("interrupted by SIGINT", demo.Output.TrimEnd().Split('\n')[^1]);
         Assert.DoesNotMatch(@"(?m)^3\. Cable back", demo.Output);
         demo.AssertNothingLeft();
+    }
+
+    [Fact]
+    public void SIGTERM_during_the_takeover_stops_the_demo_and_removes_its_lab()
+    {
+        using var demo = DemoProcess.Start();
+        Assert.True(demo.WaitForLine("2. Cable cut", TimeSpan.FromSeconds(30)), demo.Output);
+
+        demo.Signal("TERM");
+        Assert.True(demo.WaitForExit(TimeSpan.FromSeconds(15)), demo.Output);
+        Assert.True(demo.ExitCode == 143, demo.Output);
+        Assert.Contains("lab removed: vrrpd r1 stopped (exit status 0), r2 stopped (exit status 0)", demo.Output, StringComparison.Ordinal);
+        Assert.Equal("interrupted by SIGTERM", demo.Output.TrimEnd().Split('\n')[^1]);
+        demo.AssertNothingLeft();
+    }
+
+    [Fact]
+    public void The_binary_prints_its_help_and_exits_2_on_a_bad_flag()
+    {
+        var (exit, output, errors) = DemoProcess.RunToEnd("demo --help");
+        Assert.True(exit == 0, output + errors);
+        Assert.StartsWith("usage: vrrpd demo", output, StringComparison.Ordinal);
+
+        (exit, output, errors) = DemoProcess.RunToEnd("demo --bogus");
+        Assert.True(exit == 2, output + errors);
+        Assert.Equal("", output);
+        Assert.Equal("vrrpd demo: unknown flag '--bogus'\nrun 'vrrpd demo --help' for the flags\n", errors);
     }
 
     [Fact]
@@ -205,6 +245,9 @@ public sealed partial class DemoCommandTests
         return text[start..end];
     }
 
+    [GeneratedRegex(@"=> probes: (\d+) echo requests to 192\.0\.2\.254 every 10 ms, (\d+) lost")]
+    private static partial Regex ProbesLine();
+
     private static bool NamespaceExists(string name) => File.Exists(Path.Combine("/var/run/netns", name));
 
     private static int DeadPid()
@@ -233,9 +276,13 @@ public sealed partial class DemoCommandTests
 
         private DemoProcess(Process process) => _process = process;
 
-        public static DemoProcess Start(params string[] flags)
+        /// <param name="ownSession">Started through setsid(1) (which execs it: same pid), so that its process group can be signalled as a terminal does.</param>
+        /// <param name="flags">The demo's flags.</param>
+        public static DemoProcess Start(bool ownSession = false, params string[] flags)
         {
-            var info = new ProcessStartInfo(NativeBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var info = new ProcessStartInfo(ownSession ? "setsid" : NativeBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (ownSession)
+                info.ArgumentList.Add(NativeBinary.Path);
             info.ArgumentList.Add("demo");
             foreach (string flag in flags)
                 info.ArgumentList.Add(flag);
@@ -323,6 +370,13 @@ public sealed partial class DemoCommandTests
         private static partial Regex StartedLine();
 
         public void Signal(string signal) => Vrrpd.Lab.NetnsLab.Run("kill", $"-{signal} {_process.Id}");
+
+        /// <summary>Signals the demo's process group (it must lead it: <c>ownSession</c>).</summary>
+        public void SignalGroup(string signal)
+        {
+            Assert.Equal(_process.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText($"/proc/{_process.Id}/stat").Split(' ')[4]);
+            Vrrpd.Lab.NetnsLab.Run("kill", $"-{signal} -- -{_process.Id}");
+        }
 
         /// <summary>No namespace, directory or daemon of this demo remains.</summary>
         public void AssertNothingLeft()
