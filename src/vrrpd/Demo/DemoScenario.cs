@@ -154,7 +154,7 @@ internal sealed class DemoScenario
             if (_interruption.Signal is null)
                 PrintFailure(failure);
         }
-        string cleanup = keep ? KeepLab() : RemoveLab(failure is not null && _interruption.Signal is null);
+        string cleanup = keep ? KeepLab() : RemoveLab();
         _result["ok"] = failure is null;
         _result["failure"] = failure;
         _result["interrupted"] = _interruption.Signal;
@@ -197,7 +197,7 @@ internal sealed class DemoScenario
         _text?.WriteLine($"  VRID {Vrid}, virtual address {VipText}/{PrefixLength}, an advert every {Ms(Advert)}: Master_Down_Interval = 3 x {Ms(Advert)} + Skew_Time"
                          + $" = {Ms(MasterDown(R1Priority))} for r1, {Ms(MasterDown(R2Priority))} for r2");
         _text?.WriteLine($"  daemons: {binary} -f {lab.Directory}/r1.conf --control-socket {lab.Directory}/r1.sock --pid-file {lab.Directory}/r1.pid (r2 likewise);"
-                         + " logs in r1.log, r2.log (kept if the demo fails)");
+                         + " logs in r1.log, r2.log (their last lines are shown if the demo fails)");
     }
 
     private JsonObject Router(string name, string address, byte priority, string mac) => new()
@@ -304,8 +304,9 @@ internal sealed class DemoScenario
         DemoLab lab = _lab!;
         Heading($"2. Cable cut: r1's bridge port {DemoLab.Port("r1")} goes down, r1's eth0 loses carrier (as if its cable were pulled)");
         _cutAt = Stopwatch.GetTimestamp();
-        lab.SetCable("r1", up: false);
+        // Recorded first, so that the daemons' lines about it are read after it (Timeline.FromUtc).
         _timeline.Add(new DemoEvent(_cutAt, "demo", DemoEventKind.Action, $"{DemoLab.Port("r1")} down in {lab.Lan} (r1's cable cut)"));
+        lab.SetCable("r1", up: false);
         // Log lines carry whole milliseconds: a state change in the millisecond of the cut may read as just before it.
         long cut = _cutAt, sinceCut = cut - Ticks(LogResolution);
 
@@ -365,8 +366,9 @@ internal sealed class DemoScenario
         DemoLab lab = _lab!;
         Heading($"3. Cable back: r1's bridge port {DemoLab.Port("r1")} up again; r1 has the higher priority and preempts");
         _restoreAt = Stopwatch.GetTimestamp();
-        lab.SetCable("r1", up: true);
+        // Recorded first, so that the daemons' lines about it are read after it (Timeline.FromUtc).
         _timeline.Add(new DemoEvent(_restoreAt, "demo", DemoEventKind.Action, $"{DemoLab.Port("r1")} up in {lab.Lan} (r1's cable back)"));
+        lab.SetCable("r1", up: true);
         long restore = _restoreAt, sinceRestore = restore - Ticks(LogResolution);
 
         TimeSpan limit = MasterDown(R1Priority) + TimeSpan.FromSeconds(4);
@@ -480,7 +482,9 @@ internal sealed class DemoScenario
         return "kept";
     }
 
-    private string RemoveLab(bool keepLogs)
+    // Everything goes, also after a failure: the daemons' last lines were printed, and --keep
+    // is there to look at a lab afterwards.
+    private string RemoveLab()
     {
         if (_lab is null)
             return "nothing to remove";
@@ -489,18 +493,9 @@ internal sealed class DemoScenario
             daemon.Dispose();
         _lab.Dispose();
         List<string> left = [.. Directory.EnumerateFileSystemEntries(Vrrp.Linux.NetworkNamespace.Directory, _lab.Prefix + "*").Select(Path.GetFileName).OfType<string>()];
-        if (keepLogs)
-        {
-            foreach (string file in Directory.EnumerateFiles(_lab.Directory).Where(f => !f.EndsWith(".log", StringComparison.Ordinal) && !f.EndsWith(".conf", StringComparison.Ordinal)))
-                File.Delete(file);
-        }
-        else
-        {
-            _lab.DeleteDirectory();
-        }
+        _lab.DeleteDirectory();
         string summary = left.Count == 0
             ? $"lab removed: vrrpd {string.Join(", ", stops)}; namespaces {_lab.Prefix}{{lan,r1,r2,host}} deleted"
-              + (keepLogs ? $"; configurations and logs kept in {_lab.Directory}" : "")
             : $"namespaces left behind: {string.Join(", ", left)} (remove with: ip netns del NAME)";
         _text?.WriteLine(summary);
         return summary;
@@ -514,8 +509,8 @@ internal sealed class DemoScenario
         foreach (DemoDaemon daemon in _daemons)
         {
             List<string> lines = daemon.Lines;
-            _text.WriteLine($"last lines of {daemon.LogFile}:");
-            foreach (string line in lines.Skip(Math.Max(0, lines.Count - 8)))
+            _text.WriteLine($"the last lines {daemon.Name}'s vrrpd logged ({daemon.LogFile}):");
+            foreach (string line in lines.Skip(Math.Max(0, lines.Count - 20)))
                 _text.WriteLine($"  {line}");
         }
     }

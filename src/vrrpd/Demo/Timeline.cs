@@ -70,12 +70,23 @@ internal sealed class Timeline
 
     /// <summary>
     /// A log line's wall-clock time on the <see cref="Stopwatch"/> scale. The daemons print
-    /// whole milliseconds, so the middle of that millisecond is the best estimate.
+    /// whole milliseconds, so the middle of that millisecond is the best estimate; a line that
+    /// falls within that millisecond before one of the demo's actions (a cable cut) is placed
+    /// at the action, since what it reports can only have followed it.
     /// </summary>
     public long FromUtc(DateTime utc)
     {
         lock (_gate)
-            return Start + (long)(((utc - _startUtc).TotalSeconds + 0.0005) * Stopwatch.Frequency);
+        {
+            long time = Start + (long)(((utc - _startUtc).TotalSeconds + 0.0005) * Stopwatch.Frequency);
+            long resolution = Stopwatch.Frequency / 1000;
+            foreach (DemoEvent e in _events)
+            {
+                if (e.Kind == DemoEventKind.Action && time < e.Time && time >= e.Time - resolution)
+                    time = e.Time;
+            }
+            return time;
+        }
     }
 
     /// <summary>Milliseconds from <see cref="Start"/> to <paramref name="time"/>.</summary>

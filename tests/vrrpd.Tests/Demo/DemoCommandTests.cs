@@ -134,6 +134,22 @@ public sealed partial class DemoCommandTests
     }
 
     [Fact]
+    public void A_daemon_killed_mid_run_fails_the_demo_which_still_removes_its_lab()
+    {
+        using var demo = DemoProcess.Start();
+        Assert.True(demo.WaitForLine("=> r1 is MASTER", TimeSpan.FromSeconds(30)), demo.Output);
+        Assert.True(demo.Daemons.Count == 2, demo.Output);
+
+        Vrrpd.Lab.NetnsLab.Run("kill", $"-KILL {demo.Daemons[1]}");
+        Assert.True(demo.WaitForExit(TimeSpan.FromSeconds(15)), demo.Output);
+        Assert.True(demo.ExitCode == 1, demo.Output);
+        Assert.Contains("the last lines r2's vrrpd logged", demo.Output, StringComparison.Ordinal);
+        Assert.Contains("lab removed: vrrpd r1 stopped (exit status 0), r2 had exited with status 137", demo.Output, StringComparison.Ordinal);
+        Assert.StartsWith("FAILED: r2's vrrpd exited with status 137", demo.Output.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+        demo.AssertNothingLeft();
+    }
+
+    [Fact]
     public void SIGTERM_during_the_takeover_stops_the_demo_and_removes_its_lab()
     {
         using var demo = DemoProcess.Start();
