@@ -95,13 +95,23 @@ internal sealed class InterfaceHost : IDisposable
 
     /// <summary>
     /// Appends the gratuitous frames due at <paramref name="now"/> to <see cref="Gratuitous"/>:
-    /// all of them when the interval for their kind is zero, else one and the time of the next.
-    /// A job whose instance is no longer Master (or was removed) is dropped.
+    /// all of them when the interval for their kind is zero, else one and the time of the next;
+    /// at most one batch, after which <see cref="NextGratuitousAt"/> stays due. A job whose
+    /// instance is no longer Master (or was removed) is dropped.
     /// </summary>
+    /// <remarks>
+    /// One batch at a time because each of these frames costs the sender's CPU far more than an
+    /// advertisement (every host on the LAN runs ARP on it, in the sender's softirq): a Master
+    /// that heard 255 lower-priority adverts sends 1,275 (garp_lower_prio_repeat 5), and sent at
+    /// once they delay its own advertisements past the Backups' Master_Down_Interval, whose
+    /// takeover makes it send them again. Between batches the loop reads and runs due timers.
+    /// </remarks>
     public void PumpGratuitous(Instant now, TimeSpan arpInterval, TimeSpan naInterval)
     {
         while (NextGratuitousAt <= now)
         {
+            if (Gratuitous.Count == Gratuitous.Capacity)
+                return;
             if (_current is not GratuitousJob job)
             {
                 if (!_jobs.TryDequeue(out job))
@@ -116,8 +126,6 @@ internal sealed class InterfaceHost : IDisposable
                 _current = null;
                 continue;
             }
-            if (Gratuitous.Count == Gratuitous.Capacity)
-                FlushGratuitous();
             byte[] frame = set.Frames[job.Next];
             frame.CopyTo(Gratuitous.NextSlot());
             Gratuitous.Commit(frame.Length);

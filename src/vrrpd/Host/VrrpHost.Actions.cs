@@ -14,6 +14,8 @@ internal sealed partial class VrrpHost
     private readonly List<InterfaceHost> _dirty = new(8);
     private VirtualAddress[] _addressScratch = new VirtualAddress[64];
     private int[] _errnoScratch = new int[64];
+    private const int MaxGratuitousYields = 64;
+    private int _gratuitousYields;
 
     // Drains the router's actions (and, for a sync group, every member's: one member's input
     // moves the others) and puts them back in the deadline heap.
@@ -54,12 +56,9 @@ internal sealed partial class VrrpHost
                     r.AddressesInstalled = false;
                     break;
                 case RouterActionKind.SendGratuitous:
+                    // Queued only: FlushOutputs sends them after every advertisement and address change.
                     foreach (GratuitousSet set in r.Gratuitous)
-                    {
                         set.Output.EnqueueGratuitous(set, action.Repeat, now);
-                        set.Output.PumpGratuitous(now, _config.Global.GarpInterval, _config.Global.GnaInterval);
-                        MarkDirty(set.Output);
-                    }
                     break;
                 case RouterActionKind.StateChanged:
                     OnStateChanged(r, action);
@@ -111,14 +110,32 @@ internal sealed partial class VrrpHost
             _dirty.Add(iface);
     }
 
-    private void FlushOutputs()
+    // Advertisements first, then addresses, then the gratuitous frames due. Those are the bulk of
+    // a mass takeover (vrrp_garp_master_repeat 5: 1,275 frames for 255 instances, each also handled
+    // by every host on the LAN in the sender's softirq), so with yieldToDueRouters they wait while
+    // other routers' timers are already due: instances whose Master_Down fired while this batch
+    // was being carried out send their advertisement and add their addresses first. Bounded, so
+    // a loop that cannot keep up still sends them.
+    private void FlushOutputs(bool yieldToDueRouters = false)
     {
         foreach (InterfaceHost iface in _dirty)
             iface.FlushAdverts();
-        FlushAddressOps();
-        foreach (InterfaceHost iface in _dirty)
-            iface.FlushGratuitous();
         _dirty.Clear();
+        FlushAddressOps();
+        Instant now = Now();
+        if (yieldToDueRouters && _deadlines.Earliest <= now && _gratuitousYields < MaxGratuitousYields)
+        {
+            _gratuitousYields++;
+            return;
+        }
+        _gratuitousYields = 0;
+        foreach (InterfaceHost? iface in _interfaces)
+        {
+            if (iface is null || iface.NextGratuitousAt > now)
+                continue;
+            iface.PumpGratuitous(now, _config.Global.GarpInterval, _config.Global.GnaInterval);
+            iface.FlushGratuitous();
+        }
     }
 
     private void FlushAddressOps()

@@ -186,7 +186,7 @@ internal sealed partial class VrrpHost : IDisposable
             }
             ReceiveBeforeTimers();
             RunDeadlines(Now());
-            FlushOutputs();
+            FlushOutputs(yieldToDueRouters: true);
             ArmTimer();
             Iterations++;
             _consecutiveFailures = 0;
@@ -210,14 +210,6 @@ internal sealed partial class VrrpHost : IDisposable
             StartRouters([.. _routerList.Where(r => !r.Router.IsRunning)], now);
         }
         RunRouterTimers(now);
-        foreach (InterfaceHost? iface in _interfaces)
-        {
-            if (iface is not null && iface.NextGratuitousAt <= now)
-            {
-                iface.PumpGratuitous(now, _config.Global.GarpInterval, _config.Global.GnaInterval);
-                MarkDirty(iface);
-            }
-        }
         if (_housekeepingAt <= now)
         {
             _housekeepingAt = now + (_polledLinks.Length > 0 ? LinkPollInterval : SummaryInterval);
