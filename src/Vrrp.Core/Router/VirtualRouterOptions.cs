@@ -123,8 +123,8 @@ public sealed class VirtualRouterOptions
     /// <summary>
     /// Drop advertisements whose address list differs from ours. When false (default) a VRRPv3
     /// router accepts and counts them (RFC 5798 7.1); a VRRPv2 router drops them unless the
-    /// sender is the owner (RFC 3768 7.1). keepalived drops them by default (its
-    /// <c>vrrp_skip_check_adv_addr</c> is off), so a keepalived.conf maps to true.
+    /// sender is the owner (RFC 3768 7.1). keepalived drops them; vrrpd's daemon sets this
+    /// only for its own <c>strict_address_check</c> keyword.
     /// </summary>
     public bool StrictAddressCheck { get; init; }
 

@@ -261,6 +261,7 @@ internal static partial class InstanceReader
             Accept = accept,
             DontTrackPrimary = s.DontTrackPrimary,
             SkipCheckAdvertAddresses = s.SkipCheckAdvAddr ?? global.SkipCheckAdvertAddresses,
+            StrictAddressCheck = s.StrictAddressCheck,
             StrictMode = strict,
             V3Checksum = s.V3ChecksumAsV2 ? ChecksumConvention.MessageOnly : ChecksumConvention.PseudoHeader,
             NotifyPriorityChanges = s.NotifyPriorityChanges ?? membership?.NotifyPriorityChanges ?? global.NotifyPriorityChanges,

@@ -45,6 +45,7 @@ internal static partial class InstanceReader
         public bool? Accept;
         public bool DontTrackPrimary;
         public bool? SkipCheckAdvAddr;
+        public bool StrictAddressCheck;
         public bool? StrictMode;
         public bool V3ChecksumAsV2;
         public bool? NotifyPriorityChanges;
@@ -166,12 +167,8 @@ internal static partial class InstanceReader
             .Add("dont_track_primary", static (s, n) => { s.Values.NoArguments(n); s.DontTrackPrimary = true; })
             .Add("skip_check_adv_addr", static (s, n) => s.SkipCheckAdvAddr = s.Values.OptionalBool(n) ?? s.SkipCheckAdvAddr)
             .Add("strict_mode", static (s, n) => s.StrictMode = s.Values.OptionalBool(n) ?? s.StrictMode)
-            // vrrpd's name (issue 5, VirtualRouterOptions.StrictAddressCheck) for the opposite of skip_check_adv_addr.
-            .Add("strict_address_check", static (s, n) =>
-            {
-                if (s.Values.OptionalBool(n) is bool check)
-                    s.SkipCheckAdvAddr = !check;
-            })
+            // vrrpd's own keyword (VirtualRouterOptions.StrictAddressCheck): keepalived's default drop.
+            .Add("strict_address_check", static (s, n) => s.StrictAddressCheck = s.Values.OptionalBool(n) ?? true)
             .Add("v3_checksum_as_v2", static (s, n) => s.V3ChecksumAsV2 = s.Values.OptionalBool(n) ?? s.V3ChecksumAsV2)
             .Add("notify_priority_changes", static (s, n) => s.NotifyPriorityChanges = s.Values.OptionalBool(n) ?? s.NotifyPriorityChanges);
         SyncGroupReader.AddNotifyKeywords(table, static s => s.Values, static s => s.Notify, static (s, notify) => s.Notify = notify);

@@ -142,6 +142,7 @@ internal sealed record GlobalDefs
     /// <summary><c>vrrp_down_timer_adverts</c>: Master_Down_Interval in advertisement intervals (RFC: 3).</summary>
     public int DownTimerAdverts { get; init; } = 3;
 
+    /// <summary><c>vrrp_skip_check_adv_addr</c>: the default of the instances' <c>skip_check_adv_addr</c>.</summary>
     public bool SkipCheckAdvertAddresses { get; init; }
 
     /// <summary><c>vrrp_strict</c>: the default of the instances' <c>strict_mode</c>.</summary>
@@ -321,7 +322,18 @@ internal sealed record VrrpInstanceConfig
     /// <summary><c>dont_track_primary</c>: the instance's own interface going down does not cause FAULT.</summary>
     public bool DontTrackPrimary { get; init; }
 
+    /// <summary>
+    /// keepalived's <c>skip_check_adv_addr</c>, read for compatibility: vrrpd accepts a VRRPv3
+    /// list that differs anyway unless <see cref="StrictAddressCheck"/>, so it changes nothing.
+    /// </summary>
     public bool SkipCheckAdvertAddresses { get; init; }
+
+    /// <summary>
+    /// <c>strict_address_check</c>: drop a VRRPv3 advertisement whose address list differs from
+    /// ours, as keepalived does by default. Off by default: RFC 5798 7.1 only says MAY verify,
+    /// and accepting (logged and counted) keeps one Master with a misconfigured peer.
+    /// </summary>
+    public bool StrictAddressCheck { get; init; }
 
     public bool StrictMode { get; init; }
 

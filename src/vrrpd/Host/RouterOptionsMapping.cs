@@ -60,8 +60,9 @@ internal static class RouterOptionsMapping
         LowerPriorityNoAdvert = c.LowerPriorityNoAdvert,
         HigherPrioritySendAdvert = c.HigherPrioritySendAdvert,
         DownTimerAdverts = c.DownTimerAdverts,
-        // keepalived drops an advertisement whose address list differs unless skip_check_adv_addr.
-        StrictAddressCheck = !c.SkipCheckAdvertAddresses,
+        // RFC 5798 7.1: a differing list MAY be verified; vrrpd accepts and counts it unless
+        // strict_address_check (keepalived always drops it; skip_check_adv_addr changes nothing here).
+        StrictAddressCheck = c.StrictAddressCheck,
         Trackers = [.. trackers.Select(t => t.ToOptions())],
     };
 

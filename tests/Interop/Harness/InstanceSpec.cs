@@ -28,8 +28,8 @@ internal sealed record InstanceSpec
     public IReadOnlyList<string> UnicastPeers { get; init; } = [];
     public int? GarpMasterDelay { get; init; }
 
-    /// <summary>keepalived's <c>skip_check_adv_addr</c>: vrrpd then accepts a VRRPv3 advertisement whose address list differs (and counts it).</summary>
-    public bool SkipCheckAdvAddr { get; init; }
+    /// <summary>vrrpd only: <c>strict_address_check</c>, drop a VRRPv3 advertisement whose address list differs (keepalived's default).</summary>
+    public bool StrictAddressCheck { get; init; }
 
     /// <summary>vrrpd only: send the RFC 9568 (message only) VRRPv3 checksum.</summary>
     public bool ChecksumMessageOnly { get; init; }
@@ -79,8 +79,8 @@ internal sealed record InstanceSpec
             text.AppendLine(CultureInfo.InvariantCulture, $"    garp_master_delay {delay}");
         if (ChecksumMessageOnly)
             text.AppendLine("    v3_checksum_as_v2");
-        if (SkipCheckAdvAddr)
-            text.AppendLine("    skip_check_adv_addr");
+        if (StrictAddressCheck)
+            text.AppendLine("    strict_address_check");
         if (AuthPass is not null)
             text.AppendLine(CultureInfo.InvariantCulture, $"    authentication {{\n        auth_type PASS\n        auth_pass {AuthPass}\n    }}");
         if (UnicastSource is not null)

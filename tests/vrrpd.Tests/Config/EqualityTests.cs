@@ -151,7 +151,7 @@ public class EqualityTests
             i with { SourceAddress = IpAddr.Parse("1.2.3.4") }, i with { UnicastPeers = EquatableArray<IpAddr>.Empty },
             i with { CheckUnicastSource = true }, i with { UseVmac = true }, i with { VmacName = "v" }, i with { VmacXmitBase = true },
             i with { AuthPassword = "p" }, i with { Accept = false }, i with { DontTrackPrimary = true },
-            i with { SkipCheckAdvertAddresses = true }, i with { StrictMode = true }, i with { V3Checksum = ChecksumConvention.MessageOnly },
+            i with { SkipCheckAdvertAddresses = true }, i with { StrictAddressCheck = true }, i with { StrictMode = true }, i with { V3Checksum = ChecksumConvention.MessageOnly },
             i with { NotifyPriorityChanges = true }, i with { Notify = NotifyScripts.None }, i with { SyncGroup = "g" },
         };
         int settable = typeof(VrrpInstanceConfig).GetProperties().Count(p => p.CanWrite && p.Name != nameof(VrrpInstanceConfig.Location));

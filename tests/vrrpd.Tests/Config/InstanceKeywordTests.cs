@@ -285,8 +285,11 @@ public class InstanceKeywordTests
         VrrpInstanceConfig strictV3 = OkInstance("version 3\nstrict_mode\naccept");
         Assert.True(strictV3.StrictMode);
         Assert.True(strictV3.Accept);
-        Assert.True(OkInstance("strict_address_check off").SkipCheckAdvertAddresses);
-        Assert.False(OkInstance("strict_address_check", "global_defs { vrrp_skip_check_adv_addr }").SkipCheckAdvertAddresses);
+        Assert.False(OkInstance("").StrictAddressCheck);
+        Assert.True(OkInstance("strict_address_check").StrictAddressCheck);
+        Assert.True(OkInstance("strict_address_check on").StrictAddressCheck);
+        Assert.False(OkInstance("strict_address_check off").StrictAddressCheck);
+        Assert.False(OkInstance("skip_check_adv_addr off").StrictAddressCheck);
         VrrpInstanceConfig owner = OkInstance("state MASTER\npriority 255\nstrict_mode\nno_accept");
         Assert.False(owner.Accept);
     }

@@ -41,7 +41,7 @@ public sealed class RouterOptionsMappingTests
         Assert.False(o.LowerPriorityNoAdvert);
         Assert.False(o.HigherPrioritySendAdvert);
         Assert.Equal(3, o.DownTimerAdverts);
-        Assert.True(o.StrictAddressCheck);                   // keepalived drops differing address lists unless skip_check_adv_addr
+        Assert.False(o.StrictAddressCheck);                  // RFC 5798 7.1: accepted and counted unless strict_address_check
         Assert.Empty(o.Trackers);
         Assert.Empty(new VirtualRouter(o).Warnings);
     }
@@ -72,7 +72,7 @@ public sealed class RouterOptionsMappingTests
                 lower_prio_no_advert
                 higher_prio_send_advert
                 down_timer_adverts 5
-                skip_check_adv_addr
+                strict_address_check
                 unicast_src_ip 192.168.1.2
                 unicast_peer {
                     192.168.1.3
@@ -115,7 +115,7 @@ public sealed class RouterOptionsMappingTests
         Assert.True(o.LowerPriorityNoAdvert);
         Assert.True(o.HigherPrioritySendAdvert);
         Assert.Equal(5, o.DownTimerAdverts);
-        Assert.False(o.StrictAddressCheck);
+        Assert.True(o.StrictAddressCheck);
         Assert.Equal(
             [new TrackerOptions("interface eth1", 10), new TrackerOptions("interface eth2", 0),
              new TrackerOptions("script chk", -20), new TrackerOptions("script chk2", 7, Reverse: true)],
