@@ -28,6 +28,18 @@ public class SampleConfigTests
     [MemberData(nameof(AcceptedSamples))]
     public void Sample_is_accepted(string name) => LoadSample(name);
 
+    [Theory]
+    [MemberData(nameof(AcceptedSamples))]
+    public void Sample_passes_vrrpd_t(string name)
+    {
+        // The whole check `vrrpd -t -f FILE` makes (also the routers' options), not the parse alone.
+        Assert.True(Vrrpd.Commands.DaemonOptions.TryParse(["-t", "-i", "testhost", "-f", SamplePath(name)], out Vrrpd.Commands.DaemonOptions options, out string? error), error);
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        Assert.True(Vrrpd.Commands.ConfigTest.Run(options, output, errors) == 0, output.ToString() + errors);
+        Assert.StartsWith($"vrrpd: {SamplePath(name)}: configuration OK", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Classic_vrrp_sample()
     {

@@ -119,7 +119,7 @@ internal sealed class DaemonProcess : IDisposable
         ConfigFile = configFile;
         ControlSocket = controlSocket;
         PidFile = pidFile;
-        var info = new ProcessStartInfo("ip", $"netns exec {ns} {DaemonLab.Binary} -f {configFile} --control-socket {controlSocket} --pid-file {pidFile} -D")
+        var info = new ProcessStartInfo("ip", $"netns exec {ns} {DaemonLab.Binary} -f {configFile} --control-socket {controlSocket} --pid-file {pidFile} -D -n")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -170,6 +170,8 @@ public sealed class LifecycleTests
         DaemonProcess r1 = lab.Start(1, Config(245, "track_interface {\n lo\n }"));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
 
+        // Only root (the daemon's user) may connect: the socket is 0600.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(r1.ControlSocket));
         string text = NetnsLab.Run(DaemonLab.Binary, $"status --control-socket {r1.ControlSocket}");
         Assert.Contains("=== VRRP version 3 ===", text, StringComparison.Ordinal);
         Assert.Contains("Interface: eth0 / IPv4 / VRID: 4   (mape)", text, StringComparison.Ordinal);

@@ -39,6 +39,10 @@ public sealed class StatusFormatterTests
         Assert.Contains("        Since:          2026-11-27 00:01:20Z (10.0s ago): higher priority 240 from 192.168.1.3\n", text, StringComparison.Ordinal);
         Assert.Contains("        Priority:       245 (effective 225)\n", text, StringComparison.Ordinal);
         Assert.Contains("        Interval:       1.00 sec\n", text, StringComparison.Ordinal);
+        Assert.Contains("        Preempt:        on\n", text, StringComparison.Ordinal);
+        Assert.Contains("        IP Address:     192.168.1.4/32\n", text, StringComparison.Ordinal);
+        Assert.Contains("        Advertisements: sent 12 (priority 0: 0), received 70 (priority 0: 0)\n", text, StringComparison.Ordinal);
+        Assert.Contains("        Transitions:    to master 1, from master 1, to fault 0\n", text, StringComparison.Ordinal);
         Assert.Contains("        Auth:           simple password\n", text, StringComparison.Ordinal);
         Assert.Contains("        Master Router:  192.168.1.3, priority 240, interval 1.00 sec\n", text, StringComparison.Ordinal);
         Assert.Contains("        Watch:          script chk_mape down (weight -20)\n", text, StringComparison.Ordinal);
