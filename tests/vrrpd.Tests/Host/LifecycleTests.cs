@@ -23,6 +23,8 @@ public sealed class LifecycleTests
         DaemonProcess r2 = lab.Start(2, Config(240));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
+        // The log is read from a pipe and may trail the control socket: let the startup lines in first.
+        Assert.NotNull(r1.WaitForLine(l => l.Contains("(mape) Entering MASTER STATE", StringComparison.Ordinal), Settle));
         JsonElement before = r1.Instance();
         long r2Masters = r2.Instance().GetProperty("counters").GetProperty("became_master").GetInt64();
 
