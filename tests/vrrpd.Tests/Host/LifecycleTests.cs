@@ -152,6 +152,26 @@ public sealed class LifecycleTests
     private static bool Alive(int pid) => vrrpd.Tests.Scripts.ScriptTestKit.Alive(pid);
 
     [Fact]
+    public void Sigint_stops_like_sigterm()
+    {
+        // Ctrl-C in a foreground run: priority 0, address removed, stop scripts run, exit 0.
+        using var lab = new DaemonLab(1);
+        string dir = lab.Directory;
+        File.WriteAllText($"{dir}/stop.sh", $"#!/bin/sh\necho \"$*\" >> {dir}/stopped\n");
+        File.SetUnixFileMode($"{dir}/stop.sh", (UnixFileMode)0x1ED);
+        DaemonProcess r1 = lab.Start(1, "global_defs {\n script_user root\n}\n" + Config(245, $"notify_stop \"{dir}/stop.sh ctrl-c\""));
+        Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
+        Assert.Equal([1], lab.Holders(Vip));
+        r1.Signal("INT");
+        Assert.True(r1.WaitForExit(Settle), r1.Output);
+        Assert.Equal(0, r1.ExitCode);
+        Assert.Empty(lab.Holders(Vip));
+        Assert.Equal(["ctrl-c"], File.ReadAllLines($"{dir}/stopped"));
+        Assert.Equal(1, r1.Lines.Count(l => l.Contains("(mape) Stopped (was MASTER)", StringComparison.Ordinal)));
+        Assert.False(File.Exists(r1.ControlSocket));
+    }
+
+    [Fact]
     public void An_address_deleted_while_master_is_put_back()
     {
         using var lab = new DaemonLab(1);

@@ -1,0 +1,34 @@
+namespace vrrpd.Tests.Commands;
+
+/// <summary>contrib/vrrpd.service: what the issue asks of the systemd unit.</summary>
+public sealed class ServiceUnitTests
+{
+    private static Dictionary<string, string> Service()
+    {
+        DirectoryInfo? root = new(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vrrp.sln")))
+            root = root.Parent;
+        Assert.NotNull(root);
+        var settings = new Dictionary<string, string>();
+        foreach (string line in File.ReadAllLines(Path.Combine(root.FullName, "contrib", "vrrpd.service")))
+        {
+            int equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (line.StartsWith('#') || equals < 0) continue;
+            settings[line[..equals]] = line[(equals + 1)..];
+        }
+        return settings;
+    }
+
+    [Fact]
+    public void Unit_grants_only_CAP_NET_RAW_and_CAP_NET_ADMIN_and_runs_in_the_foreground_with_sd_notify()
+    {
+        Dictionary<string, string> unit = Service();
+        string[] capabilities = ["CAP_NET_ADMIN", "CAP_NET_RAW"];
+        Assert.Equal(capabilities, unit["AmbientCapabilities"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
+        Assert.Equal(capabilities, unit["CapabilityBoundingSet"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
+        Assert.Equal("notify", unit["Type"]);
+        // keepalived's unit passes -n (don't fork): vrrpd accepts it and stays in the foreground.
+        Assert.Equal(["/usr/local/sbin/vrrpd", "-n"], unit["ExecStart"].Split(' '));
+        Assert.Contains("-HUP", unit["ExecReload"], StringComparison.Ordinal);
+    }
+}
