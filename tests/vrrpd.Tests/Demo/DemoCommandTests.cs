@@ -179,10 +179,12 @@ public sealed partial class DemoCommandTests
     [Fact]
     public void Clean_removes_the_lab_of_a_demo_that_is_gone_and_keeps_a_running_one()
     {
+        // Published first (minutes, when the sources changed), so the stand-ins below are still there when --clean runs.
+        _ = NativeBinary.Path;
         int gone = DeadPid();
         string goneDirectory = Path.Combine(Path.GetTempPath(), $"vrrpd-demo-{gone}");
         // A process whose command line has the word "demo", standing in for a running demo.
-        using Process alive = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 60", "demo"]))!;
+        using Process alive = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 600", "demo"]))!;
         string[] goneNamespaces = [$"vrrpd-demo-{gone}-lan", $"vrrpd-demo-{gone}-r1"];
         string aliveNamespace = $"vrrpd-demo-{alive.Id}-lan";
         var inside = new List<Process>();
@@ -193,7 +195,7 @@ public sealed partial class DemoCommandTests
             Directory.CreateDirectory(goneDirectory);
             // What a demo killed with SIGKILL leaves running: processes inside its namespaces.
             foreach (string ns in goneNamespaces)
-                inside.Add(Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns, "sleep", "60"]))!);
+                inside.Add(Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns, "sleep", "600"]))!);
             WaitUntil(() => goneNamespaces.All(ns => Vrrpd.Lab.NetnsLab.Run("ip", $"netns pids {ns}").Trim().Length > 0));
 
             var (exit, output, errors) = DemoProcess.RunToEnd("demo --clean");
@@ -209,7 +211,7 @@ public sealed partial class DemoCommandTests
         {
             foreach (Process p in inside.Where(p => !p.HasExited))
                 p.Kill();
-            alive.Kill();
+            alive.Kill(entireProcessTree: true);
             foreach (string ns in goneNamespaces.Append(aliveNamespace))
                 Vrrpd.Lab.NetnsLab.Run("ip", $"netns del {ns}", check: false);
             if (Directory.Exists(goneDirectory))
