@@ -44,7 +44,8 @@ public sealed class ScriptExecutorTests : IDisposable
         var starter = new Thread(() =>
         {
             Assert.Equal(0, executor.TryStart(check, [path], account, out child));
-            ScriptTestKit.WaitUntil(() => File.Exists($"{output}/pid"), "the script to start");
+            // The whole line, not just the file: the shell creates it before echo writes to it.
+            ScriptTestKit.WaitUntil(() => File.Exists($"{output}/pid") && File.ReadAllText($"{output}/pid").EndsWith('\n'), "the script to write its pid");
         });
         starter.Start();
         starter.Join();
