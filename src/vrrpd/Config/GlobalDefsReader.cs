@@ -101,7 +101,7 @@ internal static class GlobalDefsReader
             .Ignore("SNMP and D-Bus are not supported; use 'vrrpd status'",
                 "snmp_socket", "enable_traps", "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2",
                 "enable_snmp_rfcv3", "enable_snmp_checker", "enable_dbus", "dbus_service_name")
-            .Ignore("no firewall is used: vrrpd refuses no_accept, which is what keepalived needs the firewall for",
+            .Ignore("vrrpd implements no_accept with an nftables table of its own (inet vrrpd) and needs no firewall settings",
                 "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "disable_local_igmp")
             .Ignore("socket buffer tuning is not needed",
                 "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",

@@ -190,13 +190,6 @@ internal static partial class InstanceReader
                 d.Warning(s.At("accept"), $"vrrp_instance {name}: accept mode does not exist in VRRPv2 (RFC 3768) and {strictWhy} turns it off, as keepalived does");
             accept = false;
         }
-        if (!accept && priority != 255)
-        {
-            string why = s.Accept == false ? "no_accept" : $"{strictWhy} (which implies no_accept for a VRRPv2 instance that is not the address owner)";
-            d.Error(s.Accept == false ? s.At("no_accept") : s.Location,
-                $"vrrp_instance {name}: {why} is not supported by vrrpd: it needs firewall rules dropping traffic to the virtual addresses, which vrrpd does not install");
-            ok = false;
-        }
 
         GarpSettings garp = CompleteGarp(s, global.Garp, strict, strictWhy);
         bool lowerPrioNoAdvert = StrictBool(s, "lower_prio_no_advert", s.LowerPrioNoAdvert, global.LowerPriorityNoAdvert, strict, strictValue: true, strictWhy);

@@ -23,6 +23,7 @@ internal sealed partial class VrrpHost
     private readonly Dictionary<string, (InterfaceInfo Info, int Users)> _vmacs = new(StringComparer.Ordinal);
     private KeepalivedConfig _config = null!;
     private int[] _polledLinks = [];
+    private string? _acceptFilterKey;
 
     public long Reloads { get; private set; }
     public DateTimeOffset? LastReload { get; private set; }
@@ -71,6 +72,68 @@ internal sealed partial class VrrpHost
             foreach (string m in members)
                 dropped |= keep.Remove(m);
             return dropped;
+        }
+    }
+
+    // Accept_Mode off (no_accept) for every address of a non-owner instance that has it; the
+    // table is replaced only when that set changes, and one a previous run left is removed at
+    // startup (when nft is there to ask).
+    private void UpdateAcceptFilter(KeepalivedConfig config, bool startup)
+    {
+        var noAccept = config.Instances.Where(c => !c.Accept && c.Priority != 255).ToList();
+        var addresses = new SortedSet<string>(StringComparer.Ordinal);
+        var ips = new List<IpAddr>();
+        foreach (VrrpInstanceConfig c in noAccept)
+        {
+            foreach (VirtualAddressConfig a in c.VirtualAddresses.Concat(c.ExcludedAddresses))
+            {
+                if (addresses.Add(a.Address.ToString()))
+                    ips.Add(a.Address);
+            }
+        }
+        string key = string.Join(' ', addresses);
+        if (!startup && key == _acceptFilterKey)
+            return;
+        string? nft = AcceptModeFilter.FindNft();
+        if (nft is null)
+        {
+            if (ips.Count == 0)
+            {
+                _acceptFilterKey = key;
+                return;
+            }
+            throw new HostConfigException(noAccept[0].Location,
+                $"vrrp_instance {noAccept[0].Name}: no_accept needs the nft command of nftables (apt-get install nftables): vrrpd drops traffic to the virtual addresses with its own table inet {AcceptModeFilter.TableName}");
+        }
+        try
+        {
+            new AcceptModeFilter(nft).Apply(ips);
+        }
+        catch (InvalidOperationException e) when (ips.Count > 0)
+        {
+            throw new HostConfigException(noAccept[0].Location, $"vrrp_instance {noAccept[0].Name}: no_accept: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            Log.AcceptFilterFailed(_log, e.Message);
+        }
+        _acceptFilterKey = key;
+        if (ips.Count > 0)
+            Log.AcceptFilterApplied(_log, ips.Count, AcceptModeFilter.TableName);
+    }
+
+    private void RemoveAcceptFilter()
+    {
+        if (_acceptFilterKey is not { Length: > 0 } || AcceptModeFilter.FindNft() is not string nft)
+            return;
+        try
+        {
+            new AcceptModeFilter(nft).Remove();
+            _acceptFilterKey = "";
+        }
+        catch (InvalidOperationException e)
+        {
+            Log.AcceptFilterFailed(_log, e.Message);
         }
     }
 
@@ -499,6 +562,18 @@ internal sealed partial class VrrpHost
         }
         catch (HostConfigException e)
         {
+            Log.ConfigError(_log, e.ToString());
+            Log.ReloadRefused(_log, 1);
+            return false;
+        }
+        try
+        {
+            UpdateAcceptFilter(config, startup: false);
+        }
+        catch (HostConfigException e)
+        {
+            foreach (RouterHost r in built)
+                Release(r);
             Log.ConfigError(_log, e.ToString());
             Log.ReloadRefused(_log, 1);
             return false;

@@ -117,6 +117,16 @@ internal sealed partial class VrrpHost : IDisposable
         Plan plan = PlanChanges(config);
         List<RouterHost> built = BuildAll(config, plan);
         RemoveLeftovers(built);
+        try
+        {
+            UpdateAcceptFilter(config, startup: true);
+        }
+        catch
+        {
+            foreach (RouterHost r in built)
+                Release(r);
+            throw;
+        }
         _scripts.Configure(config, (script, up) => _mailbox.Post(new TrackScriptMessage(script, up)));
         _notify.Configure(config);
         Log.Started(_log, built.Count, ConfigFile);
@@ -291,6 +301,7 @@ internal sealed partial class VrrpHost : IDisposable
         _routerList.Clear();
         _routers.Clear();
         _groups.Clear();
+        RemoveAcceptFilter();
     }
 
     public void Dispose()

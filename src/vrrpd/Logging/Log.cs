@@ -50,6 +50,12 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Error, "Could not delete VMAC {Vmac}: {Message}")]
     public static partial void VmacDeleteFailed(ILogger logger, string vmac, string message);
 
+    [LoggerMessage(70, LogLevel.Information, "no_accept: packets to {Count} virtual addresses dropped by nftables table inet {Table} (Neighbor Solicitations excepted)")]
+    public static partial void AcceptFilterApplied(ILogger logger, int count, string table);
+
+    [LoggerMessage(71, LogLevel.Error, "no_accept: {Message}")]
+    public static partial void AcceptFilterFailed(ILogger logger, string message);
+
     [LoggerMessage(23, LogLevel.Warning, "Removed {Address}/{Prefix} from {Interface}, left behind by an earlier run")]
     public static partial void LeftoverRemoved(ILogger logger, string address, byte prefix, string @interface);
 

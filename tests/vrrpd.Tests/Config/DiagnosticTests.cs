@@ -102,14 +102,6 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void No_accept_is_refused_because_it_needs_a_firewall()
-    {
-        AssertError(Instance("no_accept"), 8, "no_accept is not supported by vrrpd");
-        // Strict mode implies no_accept for a VRRPv2 instance that is not the address owner.
-        AssertError(Instance("", "global_defs { vrrp_strict }"), 2, "vrrp_strict (which implies no_accept");
-    }
-
-    [Fact]
     public void Missing_closing_brace_names_the_block_and_its_line()
     {
         ConfigLoadResult result = Load("""

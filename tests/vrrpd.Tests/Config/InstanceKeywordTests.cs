@@ -292,6 +292,10 @@ public class InstanceKeywordTests
         Assert.False(OkInstance("skip_check_adv_addr off").StrictAddressCheck);
         VrrpInstanceConfig owner = OkInstance("state MASTER\npriority 255\nstrict_mode\nno_accept");
         Assert.False(owner.Accept);
+        Assert.False(OkInstance("no_accept").Accept);
+        // Strict mode implies no_accept for a VRRPv2 instance that is not the address owner.
+        Assert.False(OkInstance("", "global_defs { vrrp_strict }").Accept);
+        Assert.True(OkInstance("priority 255", "global_defs { vrrp_strict }").Accept);
     }
 
     [Fact]
