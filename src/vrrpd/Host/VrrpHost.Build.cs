@@ -24,6 +24,7 @@ internal sealed partial class VrrpHost
     private KeepalivedConfig _config = null!;
     private int[] _polledLinks = [];
     private string? _acceptFilterKey;
+    private readonly Lock _acceptFilterLock = new();
 
     public long Reloads { get; private set; }
     public DateTimeOffset? LastReload { get; private set; }
@@ -77,8 +78,14 @@ internal sealed partial class VrrpHost
 
     // Accept_Mode off (no_accept) for every address of a non-owner instance that has it; the
     // table is replaced only when that set changes, and one a previous run left is removed at
-    // startup (when nft is there to ask).
+    // startup (when nft is there to ask). Every nft run holds _acceptFilterLock.
     private void UpdateAcceptFilter(KeepalivedConfig config, bool startup)
+    {
+        lock (_acceptFilterLock)
+            UpdateAcceptFilterLocked(config, startup);
+    }
+
+    private void UpdateAcceptFilterLocked(KeepalivedConfig config, bool startup)
     {
         var noAccept = config.Instances.Where(c => !c.Accept && c.Priority != 255).ToList();
         var addresses = new SortedSet<string>(StringComparer.Ordinal);
@@ -95,6 +102,16 @@ internal sealed partial class VrrpHost
         if (!startup && key == _acceptFilterKey)
             return;
         string? nft = AcceptModeFilter.FindNft();
+        if (ips.Count == 0 && startup)
+        {
+            // Nothing to filter: a table a previous run left is removed off the startup path
+            // (running nft takes longer than vrrpd's own startup), unless a reload has put one
+            // in place meanwhile.
+            _acceptFilterKey = key;
+            if (nft is not null)
+                ThreadPool.UnsafeQueueUserWorkItem(_ => RemoveStaleAcceptFilter(nft), null);
+            return;
+        }
         if (nft is null)
         {
             if (ips.Count == 0)
@@ -122,18 +139,38 @@ internal sealed partial class VrrpHost
             Log.AcceptFilterApplied(_log, ips.Count, AcceptModeFilter.TableName);
     }
 
+    private void RemoveStaleAcceptFilter(string nft)
+    {
+        lock (_acceptFilterLock)
+        {
+            if (_acceptFilterKey is not "")
+                return;
+            try
+            {
+                new AcceptModeFilter(nft).Remove();
+            }
+            catch (InvalidOperationException e)
+            {
+                Log.AcceptFilterFailed(_log, e.Message);
+            }
+        }
+    }
+
     private void RemoveAcceptFilter()
     {
-        if (_acceptFilterKey is not { Length: > 0 } || AcceptModeFilter.FindNft() is not string nft)
-            return;
-        try
+        lock (_acceptFilterLock)
         {
-            new AcceptModeFilter(nft).Remove();
-            _acceptFilterKey = "";
-        }
-        catch (InvalidOperationException e)
-        {
-            Log.AcceptFilterFailed(_log, e.Message);
+            if (_acceptFilterKey is not { Length: > 0 } || AcceptModeFilter.FindNft() is not string nft)
+                return;
+            try
+            {
+                new AcceptModeFilter(nft).Remove();
+                _acceptFilterKey = "";
+            }
+            catch (InvalidOperationException e)
+            {
+                Log.AcceptFilterFailed(_log, e.Message);
+            }
         }
     }
 

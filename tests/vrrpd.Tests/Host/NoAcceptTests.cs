@@ -42,5 +42,19 @@ public sealed class NoAcceptTests
         Assert.DoesNotContain("vrrpd", Nft(lab.Members[0]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_table_a_previous_run_left_is_removed_at_startup()
+    {
+        string nft = AcceptModeFilter.FindNft()!;
+        using var lab = new DaemonLab(1);
+        // As a daemon killed with no_accept leaves it.
+        NetnsLab.Exec(lab.Members[0], $"{nft} \"{AcceptModeFilter.Script([Vrrp.Core.Wire.IpAddr.Parse(Vip)])}\"");
+        Assert.Contains("table inet vrrpd", Nft(lab.Members[0]), StringComparison.Ordinal);
+        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245));
+        Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
+        NetnsLab.WaitUntil(() => !Nft(lab.Members[0]).Contains("vrrpd", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the stale table to go");
+        Assert.Equal(1, NetnsLab.Ping(lab.Members[0], Vip, count: 1));
+    }
+
     private static string Nft(string ns) => NetnsLab.Exec(ns, $"{AcceptModeFilter.FindNft()} list tables");
 }
