@@ -56,5 +56,27 @@ public sealed class NoAcceptTests
         Assert.Equal(1, NetnsLab.Ping(lab.Members[0], Vip, count: 1));
     }
 
+    [Fact]
+    public void A_reload_turns_no_accept_on_and_off()
+    {
+        using var lab = new DaemonLab(2);
+        string host = lab.Members[1];
+        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245));
+        Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
+        Assert.Equal(1, NetnsLab.Ping(host, Vip, count: 1));
+
+        File.WriteAllText(r1.ConfigFile, FailoverTests.Config(245, "no_accept"));
+        r1.Signal("HUP");
+        NetnsLab.WaitUntil(() => Nft(lab.Members[0]).Contains("table inet vrrpd", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the table after the reload");
+        Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
+        Assert.Equal(0, NetnsLab.Ping(host, Vip, count: 2, waitSeconds: 0.5));
+
+        File.WriteAllText(r1.ConfigFile, FailoverTests.Config(245));
+        r1.Signal("HUP");
+        NetnsLab.WaitUntil(() => !Nft(lab.Members[0]).Contains("vrrpd", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the table to go after the reload");
+        Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
+        NetnsLab.WaitUntil(() => NetnsLab.Ping(host, Vip, count: 1, waitSeconds: 0.5) == 1, TimeSpan.FromSeconds(5), "the host reaching the address again");
+    }
+
     private static string Nft(string ns) => NetnsLab.Exec(ns, $"{AcceptModeFilter.FindNft()} list tables");
 }
