@@ -30,15 +30,7 @@ public sealed class AcceptModeFilter
     }
 
     /// <summary>The nft command of the nftables package, or null when it is not installed.</summary>
-    public static string? FindNft()
-    {
-        foreach (string candidate in (string[])["/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft", "/bin/nft"])
-        {
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        return null;
-    }
+    public static string? FindNft() => Executables.Find("nft");
 
     /// <summary>
     /// Replaces our table with one that drops packets addressed to <paramref name="addresses"/>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Vrrp.Linux;
 using Vrrpd.Demo;
 
 namespace Vrrpd.Commands;
@@ -29,14 +30,14 @@ internal static class DemoCommand
             stderr.WriteLine("vrrpd demo: needs root: it creates network namespaces and runs vrrpd in them (try: sudo vrrpd demo)");
             return 1;
         }
-        if (FindProgram("ip") is null)
+        if (Executables.Find("ip") is null)
         {
             stderr.WriteLine("vrrpd demo: needs the ip command of iproute2 (apt-get install iproute2)");
             return 1;
         }
         foreach (var (program, package) in (ReadOnlySpan<(string, string)>)[("sh", "dash"), ("setsid", "util-linux")])
         {
-            if (FindProgram(program) is null)
+            if (Executables.Find(program) is null)
             {
                 stderr.WriteLine($"vrrpd demo: needs the {program} command ({package})");
                 return 1;
@@ -50,19 +51,6 @@ internal static class DemoCommand
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => interruption.Raise(c, "SIGTERM", 15));
         using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => interruption.Raise(c, "SIGHUP", 1));
         return new DemoScenario(options, stdout, interruption).Run();
-    }
-
-    /// <summary>The first executable <paramref name="name"/> on PATH (or in the sbin directories root's PATH has), or null.</summary>
-    public static string? FindProgram(string name)
-    {
-        string path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (string directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"]))
-        {
-            string candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        return null;
     }
 }
 

@@ -23,7 +23,8 @@ internal sealed partial class VrrpHost
     private readonly Dictionary<string, (InterfaceInfo Info, int Users)> _vmacs = new(StringComparer.Ordinal);
     private KeepalivedConfig _config = null!;
     private int[] _polledLinks = [];
-    private string? _acceptFilterKey;
+    private AcceptModeFilter? _acceptFilter;
+    private HashSet<IpAddr> _acceptFiltered = [];
     private readonly Lock _acceptFilterLock = new();
 
     public long Reloads { get; private set; }
@@ -76,96 +77,66 @@ internal sealed partial class VrrpHost
         }
     }
 
-    // Accept_Mode off (no_accept) for every address of a non-owner instance that has it; the
-    // table is replaced only when that set changes, and one a previous run left is removed at
-    // startup (when nft is there to ask). Every nft run holds _acceptFilterLock.
+    // Accept_Mode off (no_accept): every address of a non-owner instance that has it. The table
+    // changes only when that set does. At startup with no such address, a table a previous run
+    // left is removed off the startup path (running nft takes longer than vrrpd's own startup),
+    // unless a reload has applied one meanwhile. Every nft run holds _acceptFilterLock.
     private void UpdateAcceptFilter(KeepalivedConfig config, bool startup)
     {
-        lock (_acceptFilterLock)
-            UpdateAcceptFilterLocked(config, startup);
-    }
-
-    private void UpdateAcceptFilterLocked(KeepalivedConfig config, bool startup)
-    {
-        var noAccept = config.Instances.Where(c => !c.Accept && c.Priority != 255).ToList();
-        var addresses = new SortedSet<string>(StringComparer.Ordinal);
-        var ips = new List<IpAddr>();
-        foreach (VrrpInstanceConfig c in noAccept)
+        VrrpInstanceConfig? first = null;
+        var addresses = new HashSet<IpAddr>();
+        foreach (VrrpInstanceConfig c in config.Instances.Where(c => !c.Accept && c.Priority != 255))
         {
+            first ??= c;
             foreach (VirtualAddressConfig a in c.VirtualAddresses.Concat(c.ExcludedAddresses))
-            {
-                if (addresses.Add(a.Address.ToString()))
-                    ips.Add(a.Address);
-            }
+                addresses.Add(a.Address);
         }
-        string key = string.Join(' ', addresses);
-        if (!startup && key == _acceptFilterKey)
-            return;
-        string? nft = AcceptModeFilter.FindNft();
-        if (ips.Count == 0 && startup)
-        {
-            // Nothing to filter: a table a previous run left is removed off the startup path
-            // (running nft takes longer than vrrpd's own startup), unless a reload has put one
-            // in place meanwhile.
-            _acceptFilterKey = key;
-            if (nft is not null)
-                ThreadPool.UnsafeQueueUserWorkItem(_ => RemoveStaleAcceptFilter(nft), null);
-            return;
-        }
-        if (nft is null)
-        {
-            if (ips.Count == 0)
-            {
-                _acceptFilterKey = key;
-                return;
-            }
-            throw new HostConfigException(noAccept[0].Location,
-                $"vrrp_instance {noAccept[0].Name}: no_accept needs the nft command of nftables (apt-get install nftables): vrrpd drops traffic to the virtual addresses with its own table inet {AcceptModeFilter.TableName}");
-        }
-        try
-        {
-            new AcceptModeFilter(nft).Apply(ips);
-        }
-        catch (InvalidOperationException e) when (ips.Count > 0)
-        {
-            throw new HostConfigException(noAccept[0].Location, $"vrrp_instance {noAccept[0].Name}: no_accept: {e.Message}");
-        }
-        catch (InvalidOperationException e)
-        {
-            Log.AcceptFilterFailed(_log, e.Message);
-        }
-        _acceptFilterKey = key;
-        if (ips.Count > 0)
-            Log.AcceptFilterApplied(_log, ips.Count, AcceptModeFilter.TableName);
-    }
-
-    private void RemoveStaleAcceptFilter(string nft)
-    {
         lock (_acceptFilterLock)
         {
-            if (_acceptFilterKey is not "")
+            if (!startup && addresses.SetEquals(_acceptFiltered))
                 return;
-            try
+            _acceptFilter ??= AcceptModeFilter.FindNft() is string nft ? new AcceptModeFilter(nft) : null;
+            if (_acceptFilter is null)
             {
-                new AcceptModeFilter(nft).Remove();
+                if (first is not null)
+                    throw new HostConfigException(first.Location,
+                        $"vrrp_instance {first.Name}: no_accept needs the nft command of nftables (apt-get install nftables): vrrpd drops traffic to the virtual addresses with its own table inet {AcceptModeFilter.TableName}");
             }
-            catch (InvalidOperationException e)
+            else if (startup && addresses.Count == 0)
             {
-                Log.AcceptFilterFailed(_log, e.Message);
+                ThreadPool.UnsafeQueueUserWorkItem(_ => RemoveAcceptFilter(stale: true), null);
             }
+            else
+            {
+                try
+                {
+                    _acceptFilter.Apply(addresses);
+                }
+                catch (InvalidOperationException e)
+                {
+                    if (first is not null)
+                        throw new HostConfigException(first.Location, $"vrrp_instance {first.Name}: no_accept: {e.Message}");
+                    Log.AcceptFilterFailed(_log, e.Message);
+                    return; // the old set stands, so the next reload tries again
+                }
+                if (first is not null)
+                    Log.AcceptFilterApplied(_log, addresses.Count, AcceptModeFilter.TableName);
+            }
+            _acceptFiltered = addresses;
         }
     }
 
-    private void RemoveAcceptFilter()
+    // At shutdown the table goes; a stale one (startup) goes only while nothing was applied.
+    private void RemoveAcceptFilter(bool stale)
     {
         lock (_acceptFilterLock)
         {
-            if (_acceptFilterKey is not { Length: > 0 } || AcceptModeFilter.FindNft() is not string nft)
+            if (_acceptFilter is null || (stale ? _acceptFiltered.Count > 0 : _acceptFiltered.Count == 0))
                 return;
             try
             {
-                new AcceptModeFilter(nft).Remove();
-                _acceptFilterKey = "";
+                _acceptFilter.Remove();
+                _acceptFiltered = [];
             }
             catch (InvalidOperationException e)
             {

@@ -301,7 +301,7 @@ internal sealed partial class VrrpHost : IDisposable
         _routerList.Clear();
         _routers.Clear();
         _groups.Clear();
-        RemoveAcceptFilter();
+        RemoveAcceptFilter(stale: false);
     }
 
     public void Dispose()

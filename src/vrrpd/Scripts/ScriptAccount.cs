@@ -59,7 +59,7 @@ internal readonly record struct ScriptAccount(string User, uint Uid, uint Gid)
     }
 
     /// <summary>setpriv (util-linux), which changes user for a script: posix_spawn cannot.</summary>
-    public static string? Setpriv { get; } = Array.Find(["/usr/bin/setpriv", "/bin/setpriv"], File.Exists);
+    public static string? Setpriv { get; } = Executables.Find("setpriv");
 
     /// <summary>Why this daemon cannot run a script as <paramref name="account"/>, or null when it can (or needs no change of user).</summary>
     public static string? CannotSwitchTo(ScriptAccount account)
