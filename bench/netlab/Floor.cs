@@ -8,7 +8,7 @@ namespace Vrrp.Bench.Netlab;
 /// The floor of the lab: what the kernel charges for the same traffic with next to no daemon.
 /// <c>netlab floor master N CS</c> (in r1) writes N adverts once and sends all of them with one
 /// sendmmsg every CS centiseconds on an absolute timerfd schedule; <c>netlab floor backup</c>
-/// (in r2) receives them with recvmmsg through the same BPF filter and parses each (optionally
+/// (in r2) receives them through the same BPF filter and receive ring as vrrpd and parses each (optionally
 /// pausing after each drain, to see what coalesced wake-ups would save). No state
 /// machine, no VIPs, no failover: the CPU rows it yields bound from below what any daemon can
 /// reach on this path (without IRQ time accounting, the softirq work of delivering a frame

@@ -115,7 +115,7 @@ internal static class Report
         return string.Join(" | ",
             $"| {r.Scenario.Routers}",
             r.Scenario.AdvertCentiseconds >= 100 ? $"{r.Scenario.AdvertCentiseconds / 100.0:0.##} s" : $"{r.Scenario.AdvertCentiseconds * 10} ms",
-            r.Daemon == DaemonKind.Floor ? $"floor: sendmmsg / recvmmsg only{(options.FloorPauseMicroseconds > 0 ? $", {options.FloorPauseMicroseconds} µs pause" : "")}" : DaemonProcess.Label(r.Daemon),
+            r.Daemon == DaemonKind.Floor ? $"floor: sendmmsg / receive ring only{(options.FloorPauseMicroseconds > 0 ? $", {options.FloorPauseMicroseconds} µs pause" : "")}" : DaemonProcess.Label(r.Daemon),
             F(r.MasterCpu, 1),
             F(r.BackupCpu, 1),
             // The floor is a JIT-compiled bench process: its memory says nothing.

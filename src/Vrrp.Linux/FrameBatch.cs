@@ -91,6 +91,14 @@ public sealed unsafe class FrameBatch : IDisposable
         Count++;
     }
 
+    // A frame copied into NextSlot from a receive ring.
+    internal void CommitReceived(int length, bool truncated)
+    {
+        _lengths[Count] = length;
+        _truncated[Count] = truncated;
+        Count++;
+    }
+
     // Receive side: every slot offered at full size.
     internal MMsgHdr* PrepareReceive()
     {

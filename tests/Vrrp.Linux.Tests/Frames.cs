@@ -5,11 +5,14 @@ namespace Vrrp.Linux.Tests;
 /// <summary>Frames for the namespace tests, built with Vrrp.Core.</summary>
 internal static class Frames
 {
-    public static int Advert(Span<byte> buffer, MacAddress sourceMac, IpAddr source, byte vrid, IpAddr vip, byte priority = 100)
+    /// <summary>An advert of <paramref name="vip"/>, listed <paramref name="copies"/> times (to make a long frame).</summary>
+    public static int Advert(Span<byte> buffer, MacAddress sourceMac, IpAddr source, byte vrid, IpAddr vip, byte priority = 100, int copies = 1)
     {
         IpFamily family = source.Family;
-        Span<byte> addresses = stackalloc byte[16];
-        int n = vip.WriteTo(addresses);
+        Span<byte> addresses = stackalloc byte[16 * copies];
+        int n = 0;
+        for (int i = 0; i < copies; i++)
+            n += vip.WriteTo(addresses[n..]);
         var advert = new VrrpAdvertisement
         {
             Version = VrrpVersion.V3,

@@ -44,8 +44,14 @@ internal static class Packet
     public const int SOL_PACKET = 263;
     public const int PACKET_ADD_MEMBERSHIP = 1;
     public const int PACKET_DROP_MEMBERSHIP = 2;
+    public const int PACKET_RX_RING = 5;
     public const int PACKET_STATISTICS = 6;
+    public const int PACKET_VERSION = 10;
     public const int PACKET_IGNORE_OUTGOING = 23;
+
+    public const int TPACKET_V2 = 1;
+    public const uint TP_STATUS_KERNEL = 0;
+    public const uint TP_STATUS_USER = 1;
 
     public const int PACKET_MR_MULTICAST = 0;
 
@@ -99,6 +105,14 @@ internal static class Fd
     public const int O_RDONLY = 0;
     public const int O_CLOEXEC = 0x80000;
     public const int CLONE_NEWNET = 0x40000000;
+}
+
+/// <summary>mmap (sys/mman.h).</summary>
+internal static class Mem
+{
+    public const int PROT_READ = 1;
+    public const int PROT_WRITE = 2;
+    public const int MAP_SHARED = 1;
 }
 
 /// <summary>Netlink (linux/netlink.h).</summary>

@@ -28,6 +28,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
     internal static partial int GetSockOpt(SafeSocketHandle fd, int level, int name, void* value, uint* length);
 
+    [LibraryImport(Lib, EntryPoint = "mmap", SetLastError = true)]
+    internal static partial void* Mmap(void* address, nuint length, int protection, int flags, SafeSocketHandle fd, nint offset);
+
+    [LibraryImport(Lib, EntryPoint = "munmap", SetLastError = true)]
+    internal static partial int Munmap(void* address, nuint length);
+
     [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
     internal static partial nint Send(SafeSocketHandle fd, void* buffer, nuint length, int flags);
 

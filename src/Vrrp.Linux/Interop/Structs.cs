@@ -36,6 +36,32 @@ internal struct TPacketStats
     public uint Drops;
 }
 
+/// <summary><c>struct tpacket_req</c>: the geometry of a PACKET_RX_RING.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TPacketRequest
+{
+    public uint BlockSize;
+    public uint BlockCount;
+    public uint FrameSize;
+    public uint FrameCount;
+}
+
+/// <summary><c>struct tpacket2_hdr</c>: the head of each slot of a TPACKET_V2 ring.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct TPacket2Header
+{
+    public uint Status;
+    public uint Length;
+    public uint SnapLength;
+    public ushort Mac;
+    public ushort Net;
+    public uint Seconds;
+    public uint Nanoseconds;
+    public ushort VlanTci;
+    public ushort VlanTpid;
+    public uint Padding;
+}
+
 /// <summary><c>struct sock_fprog</c>.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct SockFProg

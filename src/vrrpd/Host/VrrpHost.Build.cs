@@ -312,7 +312,7 @@ internal sealed partial class VrrpHost
         if (!_interfaceByName.TryGetValue(name, out InterfaceHost? iface))
         {
             InterfaceInfo info = _links.Find(name) ?? throw new HostConfigException(location, $"vrrp_instance {host.Name}: interface {name} does not exist");
-            PacketSocket socket = PacketSocket.Open(info.Index);
+            PacketSocket socket = PacketSocket.Open(info.Index, new PacketSocketOptions { ReceiveRingSlotBytes = PacketSocket.RingSlotBytesFor(info.Mtu) });
             int slot = FreeSlot(_interfaces);
             iface = new InterfaceHost(info, socket, slot);
             _interfaces[slot] = iface;
