@@ -2,7 +2,7 @@
 // on a veth pair, and what the receive path allocates. Run as root:
 //   dotnet run -c Release --project bench/netlab-socket -- [seconds] [noise-per-vrrp-frame]
 // It builds two namespaces joined by a veth, blasts VRRPv3 adverts (and optionally frames the
-// filter must drop) from one side with sendmmsg, and on the other side receives with recvmmsg,
+// filter must drop) from one side with sendmmsg, and on the other side receives through the ring,
 // peeks the VRID and parses every frame with Vrrp.Core, as the daemon's loop would.
 using System.Diagnostics;
 using System.Globalization;
@@ -106,9 +106,9 @@ double perSecond = count / elapsed.TotalSeconds;
 long drops = after.KernelDrops - before.KernelDrops;
 string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU";
 Console.WriteLine($"frames received through the filter: {count} in {elapsed.TotalSeconds:F2} s = {perSecond:F0} frames/s");
-Console.WriteLine($"valid VRRP (Vrrp.Core parse): {valid - validBefore}; kernel drops (socket buffer full): {drops}; noise frames sent: {noiseSent}");
+Console.WriteLine($"valid VRRP (Vrrp.Core parse): {valid - validBefore}; kernel drops (receive ring full): {drops}; noise frames sent: {noiseSent}");
 Console.WriteLine($"allocated on the receive thread: {allocated} B = {(double)allocated / Math.Max(1, count):F3} B/frame; gen0 GCs: {gcs}");
-Console.WriteLine($"| PacketSocket receive through BPF, veth, recvmmsg 64 + parse{(noisePerFrame > 0 ? $", {noisePerFrame} dropped frame(s) per advert" : "")} | {perSecond:F0} frames/s, {(double)allocated / Math.Max(1, count):F3} B/frame | `dotnet run -c Release --project bench/netlab-socket -- {seconds} {noisePerFrame}` ({DateTime.UtcNow:yyyy-MM-dd}, {cpu}, {Environment.ProcessorCount} cores) |");
+Console.WriteLine($"| PacketSocket receive through BPF, veth, receive ring (256 slots) into a batch of 64 + parse{(noisePerFrame > 0 ? $", {noisePerFrame} dropped frame(s) per advert" : "")} | {perSecond:F0} frames/s, {(double)allocated / Math.Max(1, count):F3} B/frame | `dotnet run -c Release --project bench/netlab-socket -- {seconds} {noisePerFrame}` ({DateTime.UtcNow:yyyy-MM-dd}, {cpu}, {Environment.ProcessorCount} cores) |");
 return vridSum == -1 ? 1 : 0;
 
 // `netlab-socket vips [N]`: time to add and to remove N /32 VIPs with one AddressManager batch

@@ -43,6 +43,16 @@ public sealed class PacketSocketOptions
     public int ReceiveRingSlotBytes { get; init; } = 2048;
 
     /// <summary>
+    /// Set up the ring without making <see cref="PacketSocket.Open"/> wait for it. Setting up a
+    /// ring waits for an RCU grace period in the kernel (synchronize_net: 12 ms measured here),
+    /// which would add to the daemon's startup for every interface. With this, Open returns a
+    /// socket that receives through its socket buffer at once; a background thread prepares the
+    /// ring on a second socket, and the first receive after it is ready moves to it (the
+    /// second socket then also needs watching: <see cref="PacketSocket.RingHandle"/>).
+    /// </summary>
+    public bool PrepareRingInBackground { get; init; }
+
+    /// <summary>
     /// Receive buffer in bytes without a ring (SO_RCVBUFFORCE, falling back to SO_RCVBUF). The
     /// default holds thousands of adverts, enough for 255 routers at 10 ms through a 100 ms stall of the loop.
     /// </summary>
@@ -72,13 +82,24 @@ public sealed unsafe class PacketSocket : IDisposable
     private readonly SafeSocketHandle _handle;
     private long _received, _truncated, _receiveErrors, _sent, _sendErrors, _kernelAccepted, _kernelDrops;
     private int _lastError;
-    private readonly ReceiveRing? _ring;
+    // Sends; receives too, unless a ring set up in the background took over.
+    // _ringHandle: the socket a background ring is prepared on, bound once it is ready.
+    private readonly SafeSocketHandle? _ringHandle;
+    private ReceiveRing? _ring;
+    private ReceiveRing? _preparedRing;
+    private bool _drainingSocketBuffer;
+    private bool _disposed;
+    private readonly Lock _ringLock = new();
 
-    private PacketSocket(SafeSocketHandle handle, int ifIndex, ReceiveRing? ring)
+    // The filter of the first socket once the ring receives: nothing.
+    private static readonly BpfInstruction[] DropAll = [Bpf.Statement(Bpf.BPF_RET | Bpf.BPF_K, 0)];
+
+    private PacketSocket(SafeSocketHandle handle, int ifIndex, ReceiveRing? ring, SafeSocketHandle? ringHandle)
     {
         _handle = handle;
         IfIndex = ifIndex;
         _ring = ring;
+        _ringHandle = ringHandle;
     }
 
     /// <summary>The ring slot size that holds any frame of an interface with <paramref name="mtu"/>.</summary>
@@ -86,6 +107,16 @@ public sealed unsafe class PacketSocket : IDisposable
 
     /// <summary>Whether frames arrive through a receive ring (see <see cref="PacketSocketOptions.ReceiveRingSlots"/>).</summary>
     public bool HasReceiveRing => _ring is not null;
+
+    /// <summary>
+    /// With <see cref="PacketSocketOptions.PrepareRingInBackground"/>, the second socket, to
+    /// register with <see cref="Epoll"/> beside <see cref="Handle"/> (it is readable only once
+    /// the ring receives); otherwise null.
+    /// </summary>
+    public SafeSocketHandle? RingHandle => _ringHandle;
+
+    /// <summary>Why the background ring could not be set up (the socket buffer goes on receiving); null if it was not.</summary>
+    public string? RingSetupError { get; private set; }
 
     /// <summary>The interface index the socket is bound to.</summary>
     public int IfIndex { get; }
@@ -106,42 +137,115 @@ public sealed unsafe class PacketSocket : IDisposable
     {
         options ??= new PacketSocketOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(ifIndex, 1);
-        // Protocol 0 at creation: nothing is queued until bind names a protocol, so no frame
-        // gets in before the filter is attached.
-        int fd = Libc.Socket(Sock.AF_PACKET, Sock.SOCK_RAW | Sock.SOCK_NONBLOCK | Sock.SOCK_CLOEXEC, 0);
-        if (fd < 0) LinuxError.Throw("socket(AF_PACKET)");
-        var handle = new SafeSocketHandle(fd, ownsHandle: true);
+        bool background = options.PrepareRingInBackground && options.ReceiveRingSlots > 0;
+        SafeSocketHandle handle = NewSocket(options.AttachFilter);
+        SafeSocketHandle? ringHandle = null;
         ReceiveRing? ring = null;
         try
         {
-            if (options.AttachFilter) AttachFilter(handle, Bpf.VrrpFilter);
-            // Kernel >= 4.20: our transmissions are not even cloned to this socket.
-            int one = 1;
-            if (Libc.SetSockOpt(handle, Packet.SOL_PACKET, Packet.PACKET_IGNORE_OUTGOING, &one, sizeof(int)) < 0 && LinuxError.Last != Errno.ENOPROTOOPT)
-                LinuxError.Throw("setsockopt(PACKET_IGNORE_OUTGOING)");
             // The ring is set up before bind: no frame is queued outside it.
-            ring = options.ReceiveRingSlots > 0
-                ? ReceiveRing.Create(handle, options.ReceiveRingSlots, options.ReceiveRingSlotBytes)
-                : null;
+            if (options.ReceiveRingSlots > 0 && !background)
+                ring = ReceiveRing.Create(handle, options.ReceiveRingSlots, options.ReceiveRingSlotBytes);
             if (ring is null) SetReceiveBuffer(handle, options.ReceiveBufferBytes);
+            int errno = Bind(handle, ifIndex);
+            if (errno != 0) LinuxError.Throw($"bind(AF_PACKET, ifindex {ifIndex})", errno);
+            // Created here, in the caller's network namespace; bound when its ring is ready.
+            if (background) ringHandle = NewSocket(options.AttachFilter);
 
-            SockAddrLl address = default;
-            address.Family = Sock.AF_PACKET;
-            address.Protocol = BinaryPrimitives.ReverseEndianness((ushort)Packet.ETH_P_ALL);
-            address.IfIndex = ifIndex;
-            if (Libc.Bind(handle, &address, (uint)sizeof(SockAddrLl)) < 0) LinuxError.Throw($"bind(AF_PACKET, ifindex {ifIndex})");
-
-            var socket = new PacketSocket(handle, ifIndex, ring);
+            var socket = new PacketSocket(handle, ifIndex, ring, ringHandle);
             if (options.JoinIPv4Group) socket.JoinMulticast(VrrpGroupMacV4);
             if (options.JoinIPv6Group) socket.JoinMulticast(VrrpGroupMacV6);
+            if (background) socket.StartRingSetup(options.ReceiveRingSlots, options.ReceiveRingSlotBytes);
             return socket;
         }
         catch
         {
             handle.Dispose();
+            ringHandle?.Dispose();
             ring?.Dispose();
             throw;
         }
+    }
+
+    // Protocol 0 at creation: nothing is queued until bind names a protocol, so no frame gets
+    // in before the filter is attached.
+    private static SafeSocketHandle NewSocket(bool attachFilter)
+    {
+        int fd = Libc.Socket(Sock.AF_PACKET, Sock.SOCK_RAW | Sock.SOCK_NONBLOCK | Sock.SOCK_CLOEXEC, 0);
+        if (fd < 0) LinuxError.Throw("socket(AF_PACKET)");
+        var handle = new SafeSocketHandle(fd, ownsHandle: true);
+        try
+        {
+            if (attachFilter) AttachFilter(handle, Bpf.VrrpFilter);
+            // Kernel >= 4.20: our transmissions are not even cloned to this socket.
+            int one = 1;
+            if (Libc.SetSockOpt(handle, Packet.SOL_PACKET, Packet.PACKET_IGNORE_OUTGOING, &one, sizeof(int)) < 0 && LinuxError.Last != Errno.ENOPROTOOPT)
+                LinuxError.Throw("setsockopt(PACKET_IGNORE_OUTGOING)");
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static int Bind(SafeSocketHandle handle, int ifIndex)
+    {
+        SockAddrLl address = default;
+        address.Family = Sock.AF_PACKET;
+        address.Protocol = BinaryPrimitives.ReverseEndianness((ushort)Packet.ETH_P_ALL);
+        address.IfIndex = ifIndex;
+        return Libc.Bind(handle, &address, (uint)sizeof(SockAddrLl)) < 0 ? LinuxError.Last : 0;
+    }
+
+    private void StartRingSetup(int slots, int slotBytes)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ReceiveRing ring = ReceiveRing.Create(_ringHandle!, slots, slotBytes);
+                lock (_ringLock)
+                {
+                    if (_disposed) ring.Dispose();
+                    else _preparedRing = ring;
+                }
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or ObjectDisposedException)
+            {
+                RingSetupError = e.Message;
+            }
+        }, maxStackSize: 256 << 10)
+        { IsBackground = true, Name = "packet ring setup" };
+        thread.Start();
+    }
+
+    // On the receiving thread, once the background ring is ready: the first socket stops
+    // taking frames, then the ring starts (a frame in between is lost rather than read twice);
+    // what the first socket still holds is read before the ring.
+    private void ActivateRing()
+    {
+        ReceiveRing? ring;
+        lock (_ringLock)
+        {
+            ring = _preparedRing;
+            _preparedRing = null;
+        }
+        if (ring is null) return;
+        int errno = AttachFilterErrno(_handle, DropAll);
+        if (errno == 0) errno = Bind(_ringHandle!, IfIndex);
+        if (errno != 0)
+        {
+            // Stay on the socket buffer, with its filter back.
+            _lastError = errno;
+            RingSetupError = $"switching to the ring: {Errno.Describe(errno)}";
+            _ = AttachFilterErrno(_handle, Bpf.VrrpFilter);
+            ring.Dispose();
+            return;
+        }
+        _ring = ring;
+        _drainingSocketBuffer = true;
     }
 
     /// <summary>Adds a link-layer multicast membership (PACKET_ADD_MEMBERSHIP); it shows in <c>ip maddr</c>.</summary>
@@ -159,7 +263,16 @@ public sealed unsafe class PacketSocket : IDisposable
     public int Receive(FrameBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (_ring is not null) return ReceiveFromRing(batch);
+        if (_ring is null && Volatile.Read(ref _preparedRing) is not null) ActivateRing();
+        if (_ring is not null && !_drainingSocketBuffer) return ReceiveFromRing(batch);
+        int n = ReceiveFromSocket(batch);
+        if (n > 0 || !_drainingSocketBuffer) return n;
+        _drainingSocketBuffer = false;
+        return ReceiveFromRing(batch);
+    }
+
+    private int ReceiveFromSocket(FrameBatch batch)
+    {
         MMsgHdr* headers = batch.PrepareReceive();
         int n = Libc.RecvMMsg(_handle, headers, (uint)batch.Capacity, Sock.MSG_DONTWAIT, null);
         if (n <= 0)
@@ -181,7 +294,8 @@ public sealed unsafe class PacketSocket : IDisposable
     /// </summary>
     public int Receive(Span<byte> buffer)
     {
-        if (_ring is not null)
+        if (_ring is null && Volatile.Read(ref _preparedRing) is not null) ActivateRing();
+        if (_ring is not null && !_drainingSocketBuffer)
         {
             if (!_ring.TryTake(buffer, out int length, out bool cut)) return 0;
             _received++;
@@ -194,7 +308,9 @@ public sealed unsafe class PacketSocket : IDisposable
         if (n < 0)
         {
             ReceiveFailed(LinuxError.Last);
-            return 0;
+            if (!_drainingSocketBuffer) return 0;
+            _drainingSocketBuffer = false;
+            return Receive(buffer);
         }
         _received++;
         if (n > buffer.Length)
@@ -247,9 +363,15 @@ public sealed unsafe class PacketSocket : IDisposable
     /// </summary>
     public void RefreshKernelStatistics()
     {
+        AddKernelStatistics(_handle);
+        if (_ringHandle is not null) AddKernelStatistics(_ringHandle);
+    }
+
+    private void AddKernelStatistics(SafeSocketHandle handle)
+    {
         TPacketStats stats;
         uint length = (uint)sizeof(TPacketStats);
-        if (Libc.GetSockOpt(_handle, Packet.SOL_PACKET, Packet.PACKET_STATISTICS, &stats, &length) < 0)
+        if (Libc.GetSockOpt(handle, Packet.SOL_PACKET, Packet.PACKET_STATISTICS, &stats, &length) < 0)
         {
             _lastError = LinuxError.Last;
             return;
@@ -287,22 +409,33 @@ public sealed unsafe class PacketSocket : IDisposable
 
     private void Membership(int option, MacAddress mac)
     {
+        Membership(_handle, option, mac);
+        if (_ringHandle is not null) Membership(_ringHandle, option, mac);
+    }
+
+    private void Membership(SafeSocketHandle handle, int option, MacAddress mac)
+    {
         PacketMreq request = default;
         request.IfIndex = IfIndex;
         request.Type = Packet.PACKET_MR_MULTICAST;
         request.AddressLength = 6;
         mac.WriteTo(new Span<byte>(request.Address, 8));
-        if (Libc.SetSockOpt(_handle, Packet.SOL_PACKET, option, &request, (uint)sizeof(PacketMreq)) < 0)
+        if (Libc.SetSockOpt(handle, Packet.SOL_PACKET, option, &request, (uint)sizeof(PacketMreq)) < 0)
             LinuxError.Throw(option == Packet.PACKET_ADD_MEMBERSHIP ? "PACKET_ADD_MEMBERSHIP" : "PACKET_DROP_MEMBERSHIP");
     }
 
     internal static void AttachFilter(SafeSocketHandle handle, ReadOnlySpan<BpfInstruction> program)
     {
+        int errno = AttachFilterErrno(handle, program);
+        if (errno != 0) LinuxError.Throw("setsockopt(SO_ATTACH_FILTER)", errno);
+    }
+
+    private static int AttachFilterErrno(SafeSocketHandle handle, ReadOnlySpan<BpfInstruction> program)
+    {
         fixed (BpfInstruction* instructions = program)
         {
             SockFProg prog = new() { Length = (ushort)program.Length, Filter = instructions };
-            if (Libc.SetSockOpt(handle, Sock.SOL_SOCKET, Sock.SO_ATTACH_FILTER, &prog, (uint)sizeof(SockFProg)) < 0)
-                LinuxError.Throw("setsockopt(SO_ATTACH_FILTER)");
+            return Libc.SetSockOpt(handle, Sock.SOL_SOCKET, Sock.SO_ATTACH_FILTER, &prog, (uint)sizeof(SockFProg)) < 0 ? LinuxError.Last : 0;
         }
     }
 
@@ -317,7 +450,14 @@ public sealed unsafe class PacketSocket : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        lock (_ringLock)
+        {
+            _disposed = true;
+            _preparedRing?.Dispose();
+            _preparedRing = null;
+        }
         _handle.Dispose();
+        _ringHandle?.Dispose();
         _ring?.Dispose();
     }
 }

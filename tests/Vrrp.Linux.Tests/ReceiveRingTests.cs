@@ -98,6 +98,53 @@ public class ReceiveRingTests
     }
 
     [Fact]
+    public void A_ring_prepared_in_the_background_takes_over_from_the_socket_buffer_without_losing_or_repeating_a_frame()
+    {
+        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        using (lab) using (a) using (b)
+        {
+            // Closed while its ring is still being set up: the setup thread finds it closed.
+            using (b.OpenPacketSocket(new PacketSocketOptions { PrepareRingInBackground = true }))
+            {
+            }
+
+            using PacketSocket sender = a.OpenPacketSocket();
+            using PacketSocket receiver = b.OpenPacketSocket(new PacketSocketOptions { PrepareRingInBackground = true });
+            Assert.False(receiver.HasReceiveRing);
+            Assert.NotNull(receiver.RingHandle);
+            using var epoll = new Epoll();
+            epoll.Add(receiver.Handle, 1);
+            epoll.Add(receiver.RingHandle, 2);
+            using var batch = new FrameBatch(16);
+            var events = new EpollEvent[4];
+            var frames = new List<byte[]>();
+
+            // Queued in the socket buffer before the ring can be bound (it is bound by a receive).
+            SendAdverts(sender, a.Mac, 1, 5);
+            // Then one advert a millisecond, read as they come, until the ring (ready after
+            // about 12 ms) has taken over in the middle of the stream, and 10 more.
+            int vrid = 6, last = 255;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (vrid <= last && clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                SendAdverts(sender, a.Mac, vrid, 1);
+                epoll.Wait(events, 1);
+                while (receiver.Receive(batch) > 0)
+                    for (int i = 0; i < batch.Count; i++) frames.Add(batch[i].ToArray());
+                if (receiver.HasReceiveRing && last == 255) last = Math.Min(vrid + 10, 254);
+                vrid++;
+                Thread.Sleep(1);
+            }
+            frames.AddRange(Wait.Drain(receiver, TimeSpan.FromMilliseconds(100)));
+
+            Assert.Null(receiver.RingSetupError);
+            Assert.True(receiver.HasReceiveRing);
+            Assert.Equal(Enumerable.Range(1, last).Select(v => (byte)v), Vrids(frames));
+            Assert.Equal(last, receiver.Statistics.FramesReceived);
+        }
+    }
+
+    [Fact]
     public void The_slot_for_an_mtu_holds_its_largest_frame_with_a_vlan_tag()
     {
         Assert.Equal(2048, PacketSocket.RingSlotBytesFor(1500));

@@ -38,6 +38,7 @@ internal static class StatusFormatter
             Line(w, "Ifstate", i.LinkUp ? "up" : "down");
             Line(w, "Frames", $"received {i.FramesReceived}, sent {i.FramesSent}, send errors {i.SendErrors}, kernel drops {i.KernelDrops}");
             Line(w, "Other VRIDs", i.OtherVirtualRouter.ToString(Invariant));
+            Line(w, "Receive", i.ReceiveRingError is null ? i.Receive : $"{i.Receive} (ring: {i.ReceiveRingError})");
             Line(w, "Parse errors", Counts(i.ParseErrors));
         }
         foreach (UnicastStatus u in s.Unicast)
@@ -162,6 +163,9 @@ internal static class StatusFormatter
                 w.WriteNumber("receive_errors", i.ReceiveErrors);
                 w.WriteNumber("kernel_drops", i.KernelDrops);
                 w.WriteNumber("other_vrid", i.OtherVirtualRouter);
+                w.WriteString("receive", i.Receive);
+                if (i.ReceiveRingError is not null)
+                    w.WriteString("receive_ring_error", i.ReceiveRingError);
                 Counts(w, "parse_errors", i.ParseErrors);
                 w.WriteEndObject();
             }

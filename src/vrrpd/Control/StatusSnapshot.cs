@@ -90,6 +90,10 @@ internal sealed record InterfaceStatus
     public long ReceiveErrors { get; init; }
     public long KernelDrops { get; init; }
     public long OtherVirtualRouter { get; init; }
+
+    /// <summary>How frames arrive: "ring" (PACKET_RX_RING), or "socket buffer" (before the ring is ready, or if it failed: <see cref="ReceiveRingError"/>).</summary>
+    public required string Receive { get; init; }
+    public string? ReceiveRingError { get; init; }
     public required IReadOnlyList<KeyValuePair<string, long>> ParseErrors { get; init; }
 }
 

@@ -312,12 +312,19 @@ internal sealed partial class VrrpHost
         if (!_interfaceByName.TryGetValue(name, out InterfaceHost? iface))
         {
             InterfaceInfo info = _links.Find(name) ?? throw new HostConfigException(location, $"vrrp_instance {host.Name}: interface {name} does not exist");
-            PacketSocket socket = PacketSocket.Open(info.Index, new PacketSocketOptions { ReceiveRingSlotBytes = PacketSocket.RingSlotBytesFor(info.Mtu) });
+            // The ring is set up off the loop: it costs the kernel an RCU grace period (12 ms).
+            PacketSocket socket = PacketSocket.Open(info.Index, new PacketSocketOptions
+            {
+                ReceiveRingSlotBytes = PacketSocket.RingSlotBytesFor(info.Mtu),
+                PrepareRingInBackground = true,
+            });
             int slot = FreeSlot(_interfaces);
             iface = new InterfaceHost(info, socket, slot);
             _interfaces[slot] = iface;
             _interfaceByName[name] = iface;
             _epoll.Add(socket.Handle, TokenPacket | (uint)slot);
+            if (socket.RingHandle is { } ringHandle)
+                _epoll.Add(ringHandle, TokenPacket | (uint)slot);
             iface.LinkUp = !_monitor.TryGetLink(info.Index, out LinkState link) || link.IsOperational;
         }
         iface.Users++;

@@ -29,7 +29,7 @@ internal sealed partial class VrrpHost
         ReceivePackets(iface);
         if (dense && !iface.ReceivingMuted)
         {
-            _epoll.Modify(iface.Socket.Handle, TokenPacket | (uint)iface.Slot, EpollEvents.None);
+            WatchPackets(iface, EpollEvents.None);
             iface.ReceivingMuted = true;
             iface.ResumeReceivingAt = now + ReceivePause;
         }
@@ -49,10 +49,17 @@ internal sealed partial class VrrpHost
                 iface.ResumeReceivingAt = now + ReceivePause;
                 continue;
             }
-            _epoll.Modify(iface.Socket.Handle, TokenPacket | (uint)iface.Slot);
+            WatchPackets(iface, EpollEvents.In);
             iface.ReceivingMuted = false;
             iface.ResumeReceivingAt = Instant.Never;
         }
+    }
+
+    private void WatchPackets(InterfaceHost iface, EpollEvents events)
+    {
+        _epoll.Modify(iface.Socket.Handle, TokenPacket | (uint)iface.Slot, events);
+        if (iface.Socket.RingHandle is { } ringHandle)
+            _epoll.Modify(ringHandle, TokenPacket | (uint)iface.Slot, events);
     }
 
     // Everything queued is read before the deadlines run: after a stall of the process (CPU

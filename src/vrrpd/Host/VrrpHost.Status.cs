@@ -34,6 +34,8 @@ internal sealed partial class VrrpHost
                 ReceiveErrors = s.ReceiveErrors,
                 KernelDrops = s.KernelDrops,
                 OtherVirtualRouter = iface.OtherVirtualRouter,
+                Receive = iface.Socket.HasReceiveRing ? "ring" : "socket buffer",
+                ReceiveRingError = iface.Socket.RingSetupError,
                 ParseErrors = ParseErrorCounts(iface.ParseErrors),
             });
         }

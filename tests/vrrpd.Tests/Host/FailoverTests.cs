@@ -39,6 +39,8 @@ public sealed class FailoverTests
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
         Assert.Equal([1], lab.Holders(Vip));
         Assert.Equal("10.9.0.1", r2.Instance().GetProperty("master").GetString());
+        // Both receive through the ring set up after startup, the Master too (it reads before its timers).
+        Assert.Equal(["ring", "ring"], new[] { r1, r2 }.Select(r => r.Status().GetProperty("interfaces")[0].GetProperty("receive").GetString()));
 
         // Cable pulled: r1 sees carrier loss (FAULT, address removed), r2 takes over after Master_Down_Interval.
         int mark = r2.LineCount;

@@ -25,7 +25,7 @@ public sealed class StatusFormatterTests
                 },
             },
         ],
-        [new InterfaceStatus { Name = "eth0", Index = 2, Mac = "52:54:00:12:34:56", LinkUp = true, FramesReceived = 80, ParseErrors = [new("BadChecksum", 7), new("BadTtl", 0)] }],
+        [new InterfaceStatus { Name = "eth0", Index = 2, Mac = "52:54:00:12:34:56", LinkUp = true, FramesReceived = 80, Receive = "ring", ParseErrors = [new("BadChecksum", 7), new("BadTtl", 0)] }],
         [],
         [],
         new RuntimeStatus(3, 1, 0, 123_456, 9_000));
@@ -48,6 +48,7 @@ public sealed class StatusFormatterTests
         Assert.Contains("        Watch:          script chk_mape down (weight -20)\n", text, StringComparison.Ordinal);
         Assert.Contains("        Rejected:       AuthMismatch 3\n", text, StringComparison.Ordinal);
         Assert.Contains("        Parse errors:   BadChecksum 7\n", text, StringComparison.Ordinal);
+        Assert.Contains("        Receive:        ring\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,5 +69,6 @@ public sealed class StatusFormatterTests
         Assert.False(i.GetProperty("trackers")[0].GetProperty("up").GetBoolean());
         Assert.Equal(7, json.RootElement.GetProperty("interfaces")[0].GetProperty("parse_errors").GetProperty("BadChecksum").GetInt64());
         Assert.Equal(4242, json.RootElement.GetProperty("pid").GetInt32());
+        Assert.Equal("ring", json.RootElement.GetProperty("interfaces")[0].GetProperty("receive").GetString());
     }
 }
