@@ -31,6 +31,24 @@ internal sealed class Node : IDisposable
     public string Ip(string arguments) => NetnsLab.Ip($"-n {Namespace} {arguments}");
 
     public void Dispose() => Netlink.Dispose();
+
+    /// <summary>Namespaces a (10.0.0.1/24) and b (10.0.0.2/24) on one bridge, their eth0 up.</summary>
+    public static (NetnsLab Lab, Node A, Node B) TwoOnABridge()
+    {
+        var lab = new NetnsLab();
+        try
+        {
+            string[] ns = lab.AddLan("eth0", "a", "b");
+            NetnsLab.Ip($"-n {ns[0]} addr add 10.0.0.1/24 dev eth0");
+            NetnsLab.Ip($"-n {ns[1]} addr add 10.0.0.2/24 dev eth0");
+            return (lab, new Node(ns[0]), new Node(ns[1]));
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
 }
 
 internal static class Wait

@@ -8,27 +8,10 @@ public class PacketSocketTests
     private static readonly IpAddr Vip4 = IpAddr.Parse("10.0.0.100");
     private static readonly IpAddr Vip6 = IpAddr.Parse("fd00::100");
 
-    private static (NetnsLab Lab, Node A, Node B) TwoOnABridge()
-    {
-        var lab = new NetnsLab();
-        try
-        {
-            string[] ns = lab.AddLan("eth0", "a", "b");
-            NetnsLab.Ip($"-n {ns[0]} addr add 10.0.0.1/24 dev eth0");
-            NetnsLab.Ip($"-n {ns[1]} addr add 10.0.0.2/24 dev eth0");
-            return (lab, new Node(ns[0]), new Node(ns[1]));
-        }
-        catch
-        {
-            lab.Dispose();
-            throw;
-        }
-    }
-
     [Fact]
     public void TwoNamespacesExchangeAdvertsThatCoreDecodes()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sa = a.OpenPacketSocket();
@@ -64,7 +47,7 @@ public class PacketSocketTests
     [Fact]
     public void FilterPassesOnlyVrrpAndCountsMatch()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sender = a.OpenPacketSocket();
@@ -94,7 +77,7 @@ public class PacketSocketTests
     [Fact]
     public void SteadyStateSendAndReceiveAllocateNothing()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sa = a.OpenPacketSocket();
@@ -126,7 +109,7 @@ public class PacketSocketTests
     [Fact]
     public void MulticastMembershipShowsInIpMaddrWhileOpen()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             Assert.DoesNotContain("01:00:5e:00:00:12", b.Ip("maddr show dev eth0"));
@@ -144,7 +127,7 @@ public class PacketSocketTests
     public void SentFramesDecodeWithGoodChecksumsInTshark()
     {
         Assert.True(File.Exists("/usr/bin/tshark") && File.Exists("/usr/bin/tcpdump"), "tshark and tcpdump are installed by scripts/test.sh");
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sa = a.OpenPacketSocket();
@@ -177,7 +160,7 @@ public class PacketSocketTests
     [Fact]
     public void SendingOnADownLinkFailsWithACountedErrnoInsteadOfThrowing()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sa = a.OpenPacketSocket();

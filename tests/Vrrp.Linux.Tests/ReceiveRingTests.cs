@@ -9,21 +9,6 @@ public class ReceiveRingTests
     private static readonly IpAddr Source = IpAddr.Parse("10.0.0.1");
     private static readonly IpAddr Vip = IpAddr.Parse("10.0.0.100");
 
-    private static (NetnsLab Lab, Node A, Node B) TwoOnABridge()
-    {
-        var lab = new NetnsLab();
-        try
-        {
-            string[] ns = lab.AddLan("eth0", "a", "b");
-            return (lab, new Node(ns[0]), new Node(ns[1]));
-        }
-        catch
-        {
-            lab.Dispose();
-            throw;
-        }
-    }
-
     private static void SendAdverts(PacketSocket sender, MacAddress mac, int firstVrid, int count)
     {
         Span<byte> frame = stackalloc byte[256];
@@ -37,7 +22,7 @@ public class ReceiveRingTests
     [Fact]
     public void A_full_ring_keeps_the_first_frames_counts_the_dropped_ones_and_takes_frames_again_once_read()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sender = a.OpenPacketSocket();
@@ -69,7 +54,7 @@ public class ReceiveRingTests
     [Fact]
     public void A_frame_longer_than_its_slot_arrives_cut_and_counted()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             using PacketSocket sender = a.OpenPacketSocket();
@@ -100,7 +85,7 @@ public class ReceiveRingTests
     [Fact]
     public void A_ring_prepared_in_the_background_takes_over_from_the_socket_buffer_without_losing_or_repeating_a_frame()
     {
-        (NetnsLab lab, Node a, Node b) = TwoOnABridge();
+        (NetnsLab lab, Node a, Node b) = Node.TwoOnABridge();
         using (lab) using (a) using (b)
         {
             // Closed while its ring is still being set up: the setup thread finds it closed.
