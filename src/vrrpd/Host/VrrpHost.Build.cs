@@ -611,6 +611,7 @@ internal sealed partial class VrrpHost
             StartRouters(built, now);
         }
         RefreshPolledLinks();
+        _trimMemoryAt = now + TrimMemoryDelay;
         int added = built.Count(r => !plan.Stop.Any(s => s.Name == r.Name));
         Reloads++;
         LastReload = DateTimeOffset.UtcNow;

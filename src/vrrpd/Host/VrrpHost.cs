@@ -53,6 +53,7 @@ internal sealed partial class VrrpHost : IDisposable
     private Instant _housekeepingAt;
     private Instant _summaryAt;
     private Instant _startAt = Instant.Never;
+    private Instant _trimMemoryAt = Instant.Never;
     private int _consecutiveFailures;
     private long _iteration;
 
@@ -143,6 +144,7 @@ internal sealed partial class VrrpHost : IDisposable
         }
         RefreshPolledLinks();
         FlushOutputs();
+        _trimMemoryAt = now + TrimMemoryDelay;
         ArmTimer();
     }
 
@@ -234,6 +236,11 @@ internal sealed partial class VrrpHost : IDisposable
             _summaryAt = now + SummaryInterval;
             LogSuppressedSummaries(now);
         }
+        if (_trimMemoryAt <= now)
+        {
+            _trimMemoryAt = Instant.Never;
+            TrimMemory();
+        }
     }
 
     private void RunRouterTimers(Instant now)
@@ -264,7 +271,7 @@ internal sealed partial class VrrpHost : IDisposable
 
     private Instant Earliest()
     {
-        Instant next = Instant.Min(_deadlines.Earliest, Instant.Min(_housekeepingAt, Instant.Min(_summaryAt, _startAt)));
+        Instant next = Instant.Min(Instant.Min(_deadlines.Earliest, _trimMemoryAt), Instant.Min(_housekeepingAt, Instant.Min(_summaryAt, _startAt)));
         foreach (InterfaceHost? iface in _interfaces)
         {
             if (iface is not null)
@@ -276,6 +283,20 @@ internal sealed partial class VrrpHost : IDisposable
     // The timerfd is re-armed only when the earliest deadline moved earlier or it fired: a
     // deadline that moved later (a Backup hearing its Master) costs one early wake-up, not a
     // system call per advertisement.
+    // Reading and building a configuration leaves megabytes of garbage that the steady state,
+    // which allocates nothing, would never collect. One compacting collection, once the first
+    // advertisements are out, gives it back to the kernel (resident memory with 255 instances:
+    // 13.9 -> 11.2 MB measured).
+    private static readonly TimeSpan TrimMemoryDelay = TimeSpan.FromMilliseconds(100);
+
+    private void TrimMemory()
+    {
+        long before = Environment.WorkingSet;
+        long started = Stopwatch.GetTimestamp();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        Log.MemoryTrimmed(_log, before / 1048576.0, Environment.WorkingSet / 1048576.0, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
     private void ArmTimer()
     {
         Instant next = Earliest();
