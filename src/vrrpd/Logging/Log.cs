@@ -116,8 +116,11 @@ internal static partial class Log
     [LoggerMessage(54, LogLevel.Information, "Reloaded: {Kept} instances unchanged, {Rebuilt} rebuilt, {Added} added, {Removed} removed")]
     public static partial void Reloaded(ILogger logger, int kept, int rebuilt, int added, int removed);
 
-    [LoggerMessage(80, LogLevel.Debug, "Garbage of the configuration collected: resident memory {Before:0.0} -> {After:0.0} MB in {Milliseconds:0.0} ms")]
-    public static partial void MemoryTrimmed(ILogger logger, double before, double after, double milliseconds);
+    [LoggerMessage(80, LogLevel.Debug, "Garbage of the configuration collected (heap {Heap:0.0} MB): resident memory {Before:0.0} -> {After:0.0} MB in {Milliseconds:0.0} ms")]
+    public static partial void MemoryTrimmed(ILogger logger, double heap, double before, double after, double milliseconds);
+
+    [LoggerMessage(81, LogLevel.Debug, "Garbage of the configuration left to the collector (heap {Heap:0.0} MB)")]
+    public static partial void MemoryLeft(ILogger logger, double heap);
 
     [LoggerMessage(60, LogLevel.Error, "Internal error in the event loop")]
     public static partial void LoopError(ILogger logger, Exception exception);

@@ -34,8 +34,8 @@ public sealed class LifecycleTests
         r1.Signal("HUP");
         Assert.NotNull(r1.WaitForLine(l => l.Contains("Reloaded: 1 instances unchanged, 0 rebuilt, 0 added, 0 removed", StringComparison.Ordinal), Settle, mark));
         // The garbage of reading the file is collected once, after the start and after a reload.
-        Assert.NotNull(r1.WaitForLine(l => l.Contains("Garbage of the configuration collected", StringComparison.Ordinal), Settle, mark));
-        Assert.Single(r1.Lines.Take(mark), l => l.Contains("Garbage of the configuration collected", StringComparison.Ordinal));
+        Assert.NotNull(r1.WaitForLine(l => l.Contains("Garbage of the configuration", StringComparison.Ordinal), Settle, mark));
+        Assert.Single(r1.Lines.Take(mark), l => l.Contains("Garbage of the configuration", StringComparison.Ordinal));
         JsonElement after = r1.Instance();
         Assert.Equal("MASTER", after.GetProperty("state").GetString());
         Assert.Equal(before.GetProperty("since").GetString(), after.GetProperty("since").GetString());
