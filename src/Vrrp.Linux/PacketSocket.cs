@@ -13,7 +13,7 @@ namespace Vrrp.Linux;
 /// <param name="FramesSent">Frames the kernel accepted for sending.</param>
 /// <param name="SendErrors">Frames the kernel refused (link down, buffer full, ...).</param>
 /// <param name="KernelAccepted">Frames the BPF filter accepted, from PACKET_STATISTICS (as of the last <see cref="PacketSocket.RefreshKernelStatistics"/>).</param>
-/// <param name="KernelDrops">Accepted frames the kernel dropped because the socket buffer was full (same source).</param>
+/// <param name="KernelDrops">Accepted frames the kernel dropped because the receive ring or the socket buffer was full (same source).</param>
 /// <param name="LastError">errno of the last failed call, 0 if none.</param>
 public readonly record struct PacketSocketStatistics(
     long FramesReceived, long FramesTruncated, long ReceiveErrors, long FramesSent, long SendErrors,
@@ -68,8 +68,10 @@ public sealed class PacketSocketOptions
 /// addresses, and our own transmitted frames not fed back (PACKET_IGNORE_OUTGOING and the
 /// filter's packet-type test). It serves every VRID of the interface: frames are demultiplexed by
 /// <see cref="VrrpDemux"/> in user space. Whole frames go out as given (adverts, gratuitous ARP,
-/// neighbour advertisements built by Vrrp.Core). Receive and send never allocate and never throw
-/// for network conditions: failures are counted and reported through return values.
+/// neighbour advertisements built by Vrrp.Core). Frames are received through a PACKET_RX_RING
+/// (<see cref="PacketSocketOptions.ReceiveRingSlots"/>), set up at once or in the background.
+/// Receive and send never allocate and never throw for network conditions: failures are counted
+/// and reported through return values.
 /// </summary>
 public sealed unsafe class PacketSocket : IDisposable
 {
@@ -79,11 +81,11 @@ public sealed unsafe class PacketSocket : IDisposable
     /// <summary>33:33:00:00:00:12, the MAC of ff02::12.</summary>
     public static MacAddress VrrpGroupMacV6 { get; } = MacAddress.MulticastFor(IpAddr.VrrpMulticastV6);
 
+    // Sends; receives too, unless a ring set up in the background took over.
     private readonly SafeSocketHandle _handle;
     private long _received, _truncated, _receiveErrors, _sent, _sendErrors, _kernelAccepted, _kernelDrops;
     private int _lastError;
-    // Sends; receives too, unless a ring set up in the background took over.
-    // _ringHandle: the socket a background ring is prepared on, bound once it is ready.
+    // The socket a background ring is prepared on, bound once it is ready.
     private readonly SafeSocketHandle? _ringHandle;
     private ReceiveRing? _ring;
     private ReceiveRing? _preparedRing;

@@ -280,9 +280,6 @@ internal sealed partial class VrrpHost : IDisposable
         return next;
     }
 
-    // The timerfd is re-armed only when the earliest deadline moved earlier or it fired: a
-    // deadline that moved later (a Backup hearing its Master) costs one early wake-up, not a
-    // system call per advertisement.
     // Reading and building a configuration leaves megabytes of garbage that the steady state,
     // which allocates nothing, would never collect. One compacting collection, once the first
     // advertisements are out, gives it back to the kernel: resident memory with 255 instances
@@ -306,6 +303,9 @@ internal sealed partial class VrrpHost : IDisposable
         Log.MemoryTrimmed(_log, heap / 1048576.0, before / 1048576.0, Environment.WorkingSet / 1048576.0, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    // The timerfd is re-armed only when the earliest deadline moved earlier or it fired: a
+    // deadline that moved later (a Backup hearing its Master) costs one early wake-up, not a
+    // system call per advertisement.
     private void ArmTimer()
     {
         Instant next = Earliest();

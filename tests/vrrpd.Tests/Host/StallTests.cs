@@ -41,8 +41,7 @@ public sealed class StallTests
         DaemonProcess r1 = lab.Start(1, Config(245));
         Assert.True(WaitForAll(r1, "MASTER"), r1.Output);
         DaemonProcess r2 = lab.Start(2, Config(240));
-        Assert.True(WaitForAll(r2, "BACKUP"), r2.Output);
-        Thread.Sleep(500);
+        Assert.True(WaitForAll(r2, "BACKUP", master: "10.9.0.1"), r2.Output);
 
         // Stopped for longer than Master_Down_Interval (3 × 50 ms + Skew_Time): when it resumes,
         // every router's timer is due and about 1,300 adverts of its Masters wait in the socket.
@@ -58,14 +57,17 @@ public sealed class StallTests
         Assert.True(WaitForAll(r2, "BACKUP"), r2.Output);
     }
 
-    private static bool WaitForAll(DaemonProcess daemon, string state)
+    // Every instance in the state (and, if given, having heard that Master: a Backup reports
+    // BACKUP from startup on, before it has its Master's first advert).
+    private static bool WaitForAll(DaemonProcess daemon, string state, string? master = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                if (daemon.Status().GetProperty("instances").EnumerateArray().Count(i => i.GetProperty("state").GetString() == state) == Routers)
+                if (daemon.Status().GetProperty("instances").EnumerateArray().Count(i => i.GetProperty("state").GetString() == state
+                        && (master is null || (i.TryGetProperty("master", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.String && m.GetString() == master))) == Routers)
                     return true;
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)

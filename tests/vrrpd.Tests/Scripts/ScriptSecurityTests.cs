@@ -9,8 +9,8 @@ namespace vrrpd.Tests.Scripts;
 [SupportedOSPlatform("linux")]
 public sealed class ScriptSecurityTests : IDisposable
 {
-    private static readonly ScriptAccount Root = new("root", 0, 0);
-    private static readonly ScriptAccount Nobody = new("nobody", 65534, 65534);
+    private static readonly ScriptAccount Root = ScriptTestKit.Root;
+    private static readonly ScriptAccount Nobody = ScriptTestKit.Nobody;
     private readonly ScriptTestKit _kit = new();
 
     public void Dispose() => _kit.Dispose();

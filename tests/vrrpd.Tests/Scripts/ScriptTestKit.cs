@@ -10,6 +10,9 @@ namespace vrrpd.Tests.Scripts;
 [SupportedOSPlatform("linux")]
 internal sealed class ScriptTestKit : IDisposable
 {
+    public static readonly ScriptAccount Root = new("root", 0, 0);
+    public static readonly ScriptAccount Nobody = new("nobody", 65534, 65534);
+
     public ScriptTestKit()
     {
         Dir = Directory.CreateTempSubdirectory("vrrpd-scripts-").FullName;
