@@ -77,8 +77,11 @@ void ReceiveFor(TimeSpan duration)
             for (int i = 0; i < n; i++)
             {
                 ReadOnlySpan<byte> frame = frames[i];
-                if (VrrpDemux.TryPeek(frame, out _, out byte vrid)) vridSum += vrid;
-                if (VrrpFrame.TryParse(frame, out _) == ParseError.None) valid++;
+                if (VrrpFrame.TryParse(frame, out ReceivedAdvertisement parsed) == ParseError.None)
+                {
+                    valid++;
+                    vridSum += parsed.Advertisement.VirtualRouterId;
+                }
             }
         }
     }

@@ -31,10 +31,7 @@ public class PacketSocketTests
             {
                 Assert.Equal(ParseError.None, VrrpFrame.TryParse(f, out ReceivedAdvertisement r));
                 Assert.Equal(a.Mac, r.SourceMac);
-                Assert.True(VrrpDemux.TryPeek(f, out IpFamily family, out byte vrid));
-                Assert.Equal(r.Advertisement.Family, family);
-                Assert.Equal(r.Advertisement.VirtualRouterId, vrid);
-                seen.Add((family, vrid));
+                seen.Add((r.Advertisement.Family, r.Advertisement.VirtualRouterId));
             }
             Assert.Equal(10, seen.Count);
             Assert.Equal(10, sa.Statistics.FramesSent);

@@ -22,7 +22,7 @@ public readonly record struct TrackerOptions(string Name, int Weight, bool Rever
 /// throw <see cref="ArgumentException"/>; combinations keepalived corrects with a warning are
 /// corrected the same way and the warnings returned.
 /// </summary>
-public sealed class VirtualRouterOptions
+public sealed record VirtualRouterOptions
 {
     /// <summary>Longest VRRPv2 simple password; keepalived truncates longer ones.</summary>
     public const int MaxPasswordLength = 8;
@@ -72,7 +72,7 @@ public sealed class VirtualRouterOptions
     /// address, IPv6 link-local address, RFC 5798 5.1.1.1 / 5.1.2.1). The Master tie-break of
     /// RFC 5798 6.4.3 compares it with the sender's.
     /// </summary>
-    public required IpAddr PrimaryAddress { get; init; }
+    public IpAddr PrimaryAddress { get; init; }
 
     /// <summary>
     /// Advertisements go to unicast peers (keepalived <c>unicast_peer</c>) rather than the VRRP
@@ -133,6 +133,22 @@ public sealed class VirtualRouterOptions
 
     /// <summary>True when <see cref="Priority"/> is 255: the router owns the virtual addresses (RFC 5798 5.2.4).</summary>
     public bool IsAddressOwner => Priority == 255;
+
+    /// <summary>Compares every option, the lists element by element (a reload keeps a router whose options are equal).</summary>
+    public bool Equals(VirtualRouterOptions? other) =>
+        other is not null
+        && Name == other.Name && VirtualRouterId == other.VirtualRouterId && Version == other.Version && Priority == other.Priority
+        && AdvertIntervalCentiseconds == other.AdvertIntervalCentiseconds && Preempt == other.Preempt && PreemptDelay == other.PreemptDelay
+        && InitialState == other.InitialState && AcceptMode == other.AcceptMode && PrimaryAddress == other.PrimaryAddress
+        && Unicast == other.Unicast && DownTimerAdverts == other.DownTimerAdverts && AuthType == other.AuthType && AuthPassword == other.AuthPassword
+        && GarpMasterDelay == other.GarpMasterDelay && GarpMasterRepeat == other.GarpMasterRepeat && GarpMasterRefresh == other.GarpMasterRefresh
+        && GarpMasterRefreshRepeat == other.GarpMasterRefreshRepeat && GarpLowerPriorityRepeat == other.GarpLowerPriorityRepeat
+        && GarpLowerPriorityDelay == other.GarpLowerPriorityDelay && LowerPriorityNoAdvert == other.LowerPriorityNoAdvert
+        && HigherPrioritySendAdvert == other.HigherPrioritySendAdvert && StrictAddressCheck == other.StrictAddressCheck
+        && VirtualAddresses.SequenceEqual(other.VirtualAddresses) && Trackers.SequenceEqual(other.Trackers);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, VirtualRouterId, Priority, VirtualAddresses.Count);
 
     /// <summary>
     /// Checks the options. Throws <see cref="ArgumentException"/> naming the option for values no

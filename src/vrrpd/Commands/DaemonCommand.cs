@@ -1,9 +1,10 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using Vrrp.Linux.Hosting;
 using Vrrp.Linux.Netlink;
 using Vrrpd.Config;
 using Vrrpd.Control;
-using Vrrpd.Host;
+using Vrrpd.Daemon;
 using Vrrpd.Logging;
 using Vrrpd.Scripts;
 
@@ -12,6 +13,8 @@ namespace Vrrpd.Commands;
 /// <summary>
 /// <c>vrrpd -f FILE</c>: runs the daemon in the foreground until SIGTERM/SIGINT; SIGHUP reloads.
 /// Exit 0 after an orderly stop, 1 when it cannot start (configuration, interfaces, sockets).
+/// The composition: the configuration, the host that runs its routers, the scripts that feed
+/// and hear it, the control socket, signals and systemd.
 /// </summary>
 internal static class DaemonCommand
 {
@@ -20,19 +23,11 @@ internal static class DaemonCommand
     public static int Run(DaemonOptions options)
     {
         LineLogger log = LineLogger.ForStandardError(options.LogDetail);
-        string path = options.ResolveConfigFile(File.Exists);
+        string path = Path.GetFullPath(options.ResolveConfigFile(File.Exists));
         var loadOptions = new ConfigLoadOptions(options.ConfigId);
-        ConfigLoadResult load = ConfigLoader.LoadFile(path, loadOptions);
-        foreach (ConfigDiagnostic d in load.Diagnostics)
+        if (DaemonConfiguration.Load(path, loadOptions, log, out int errors) is not DaemonConfiguration loaded)
         {
-            if (d.IsError)
-                Log.ConfigError(log, d.ToString());
-            else
-                Log.ConfigWarning(log, d.ToString());
-        }
-        if (load.Config is not KeepalivedConfig config)
-        {
-            Log.StartFailed(log, $"{path}: the configuration has {load.Errors.Count()} error(s); not starting");
+            Log.StartFailed(log, $"{path}: the configuration has {errors} error(s); not starting");
             return 1;
         }
 
@@ -45,18 +40,21 @@ internal static class DaemonCommand
         {
             if (options.PidFile is { } pidPath)
                 pidFile = PidFile.Write(pidPath);
-            host = new VrrpHost(path, loadOptions, log, notifications, scripts);
-            control = ControlServer.Start(options.ControlSocket, host.Mailbox, log);
-            Mailbox mailbox = host.Mailbox;
-            using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, mailbox, "SIGTERM"));
-            using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, mailbox, "SIGINT"));
+            host = new VrrpHost(new VrrpHostSettings { Logger = log, Observer = notifications, TrackerStates = scripts });
+            control = ControlServer.Start(options.ControlSocket, host, path, log);
+            VrrpHost running = host;
+            var reloader = new Reloader(path, loadOptions, log, host, scripts, notifications);
+            using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, running, "SIGTERM"));
+            using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, running, "SIGINT"));
             using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
             {
                 c.Cancel = true;
-                mailbox.Post(new ReloadMessage());
+                reloader.Request();
             });
-            host.Start(config);
-            SdNotify.Send($"READY=1\nSTATUS={host.Routers.Count} VRRP instances\nMAINPID={Environment.ProcessId}");
+            scripts.Configure(loaded.Config, host);
+            notifications.Configure(loaded.Config);
+            host.Start(loaded.Host);
+            SdNotify.Send($"READY=1\nSTATUS={host.RouterCount} VRRP instances\nMAINPID={Environment.ProcessId}");
             host.Run();
             SdNotify.Send("STOPPING=1");
             host.Shutdown();
@@ -65,9 +63,9 @@ internal static class DaemonCommand
             Log.Stopped(log);
             return host.Failed ? 1 : 0;
         }
-        catch (Exception e) when (e is HostConfigException or NetlinkException or Win32Exception or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is HostBuildException or NetlinkException or Win32Exception or IOException or UnauthorizedAccessException)
         {
-            Log.StartFailed(log, e is HostConfigException h ? h.ToString() : e.Message);
+            Log.StartFailed(log, e is HostBuildException h ? loaded.Describe(h) : e.Message);
             host?.Shutdown();
             return 1;
         }
@@ -79,9 +77,9 @@ internal static class DaemonCommand
         }
     }
 
-    private static void Stop(PosixSignalContext context, Mailbox mailbox, string signal)
+    private static void Stop(PosixSignalContext context, VrrpHost host, string signal)
     {
         context.Cancel = true;
-        mailbox.Post(new StopMessage(signal));
+        host.RequestStop("Received " + signal);
     }
 }

@@ -3,15 +3,15 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Vrrpd.Host;
+using Vrrp.Linux.Hosting;
 using Vrrpd.Logging;
 
 namespace Vrrpd.Control;
 
 /// <summary>
 /// The control socket: a Unix stream socket (mode 0600) served off the loop thread. A client
-/// sends one line (<c>status</c> or <c>status json</c>), the server posts a request to the loop,
-/// which answers with a snapshot taken on its own thread; the server formats it, writes it and
+/// sends one line (<c>status</c> or <c>status json</c>), the server asks the host's loop
+/// (<see cref="VrrpHost.GetStatusAsync"/>), which answers with a snapshot taken on its own thread; the server formats it, writes it and
 /// closes the connection. <c>runtime</c> answers the "runtime" object of the JSON alone: cheap
 /// enough (a few kB allocated) to sample the daemon's garbage collections without causing one,
 /// where a status snapshot of hundreds of instances allocates megabytes.
@@ -21,15 +21,17 @@ internal sealed class ControlServer : IDisposable
     private const int MaxRequestBytes = 256;
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _listener;
-    private readonly Mailbox _mailbox;
+    private readonly VrrpHost _host;
+    private readonly string _configFile;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
 
-    private ControlServer(string path, Socket listener, Mailbox mailbox, ILogger log)
+    private ControlServer(string path, Socket listener, VrrpHost host, string configFile, ILogger log)
     {
         Path = path;
         _listener = listener;
-        _mailbox = mailbox;
+        _host = host;
+        _configFile = configFile;
         _log = log;
     }
 
@@ -40,7 +42,7 @@ internal sealed class ControlServer : IDisposable
     /// socket file (no one listening) is replaced; a live one means another daemon uses the path.
     /// </summary>
     /// <exception cref="IOException">Another daemon listens there, or the path cannot be bound.</exception>
-    public static ControlServer Start(string path, Mailbox mailbox, ILogger log)
+    public static ControlServer Start(string path, VrrpHost host, string configFile, ILogger log)
     {
         string full = System.IO.Path.GetFullPath(path);
         string directory = System.IO.Path.GetDirectoryName(full)!;
@@ -66,7 +68,7 @@ internal sealed class ControlServer : IDisposable
             File.Delete(temporary);
             throw new IOException($"cannot listen on {full}: {e.Message}", e);
         }
-        var server = new ControlServer(full, listener, mailbox, log);
+        var server = new ControlServer(full, listener, host, configFile, log);
         _ = Task.Run(server.AcceptLoopAsync);
         Log.ControlListening(log, full);
         return server;
@@ -143,12 +145,10 @@ internal sealed class ControlServer : IDisposable
             default:
                 return Encoding.UTF8.GetBytes($"error: unknown request '{request}'; expected 'status', 'status json' or 'runtime'\n");
         }
-        var reply = new TaskCompletionSource<StatusSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _mailbox.Post(new StatusRequest(reply));
         StatusSnapshot snapshot;
         try
         {
-            snapshot = await reply.Task.WaitAsync(ReplyTimeout).ConfigureAwait(false);
+            snapshot = new StatusSnapshot(Environment.ProcessId, _configFile, await _host.GetStatusAsync().WaitAsync(ReplyTimeout).ConfigureAwait(false));
         }
         catch (TimeoutException)
         {
@@ -159,11 +159,9 @@ internal sealed class ControlServer : IDisposable
 
     private async Task<byte[]> RuntimeAsync()
     {
-        var reply = new TaskCompletionSource<RuntimeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _mailbox.Post(new RuntimeRequest(reply));
         try
         {
-            return StatusFormatter.RuntimeJson(await reply.Task.WaitAsync(ReplyTimeout).ConfigureAwait(false));
+            return StatusFormatter.RuntimeJson(await _host.GetRuntimeAsync().WaitAsync(ReplyTimeout).ConfigureAwait(false));
         }
         catch (TimeoutException)
         {

@@ -18,17 +18,6 @@ internal sealed record TrackerSpec(TrackerKind Kind, string Name, int Weight, bo
 }
 
 /// <summary>
-/// A configuration the daemon cannot run as written, found while building an instance: the
-/// message names the file and line like the configuration's own errors.
-/// </summary>
-internal sealed class HostConfigException(SourceLocation location, string message) : Exception(message)
-{
-    public SourceLocation Location { get; } = location;
-
-    public override string ToString() => $"{Location}: {Message}";
-}
-
-/// <summary>
 /// keepalived configuration to <see cref="VirtualRouterOptions"/>. The configuration carries
 /// keepalived's defaults, which differ from the options' own (VRRPv2 rather than 3, accept on,
 /// garp_lower_prio_repeat 5 rather than 0), so every field is set here explicitly.

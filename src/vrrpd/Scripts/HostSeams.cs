@@ -1,23 +1,29 @@
 using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
+using Vrrp.Linux.Hosting;
 using Vrrpd.Config;
-using Vrrpd.Host;
+using Vrrpd.Logging;
 
 namespace Vrrpd.Scripts;
 
 /// <summary>
-/// The host's track script source: one <see cref="TrackScriptRunner"/> per configuration, each
-/// built from the previous one on reload so scripts keep their state by name.
+/// The host's external trackers as keepalived's vrrp_scripts: one <see cref="TrackScriptRunner"/>
+/// per configuration, each built from the previous one on reload so scripts keep their state
+/// by name; every change goes to the host.
 /// </summary>
-internal sealed class TrackScriptSource(ILogger logger, ScriptOptions? options = null) : ITrackScriptSource
+internal sealed class TrackScriptSource(ILogger logger, ScriptOptions? options = null) : ITrackerStates, IDisposable
 {
     private TrackScriptRunner? _runner;
 
     /// <summary>Replaces the running scripts by those of <paramref name="config"/> (states carried over) and starts them.</summary>
-    public void Configure(KeepalivedConfig config, Action<string, bool> changed)
+    public void Configure(KeepalivedConfig config, VrrpHost host)
     {
         TrackScriptRunner? previous = _runner;
-        var next = new TrackScriptRunner(config, logger, changed, previous, options);
+        var next = new TrackScriptRunner(config, logger, (script, up) =>
+        {
+            Log.ScriptChanged(logger, script, up ? "succeeded" : "failed");
+            host.SetTrackerState(script, up);
+        }, previous, options);
         previous?.Dispose();
         _runner = next;
         next.Start();
@@ -29,16 +35,20 @@ internal sealed class TrackScriptSource(ILogger logger, ScriptOptions? options =
     /// enable_script_security counts as up, so a weight-0 tracker of it changes nothing, as in
     /// keepalived (which removes such a tracker).
     /// </summary>
-    public bool IsUp(string script) =>
-        _runner?.State(script) is not TrackScriptState.Down;
+    public bool IsUp(string name) =>
+        _runner?.State(name) is not TrackScriptState.Down;
 
     public void Dispose() => _runner?.Dispose();
 }
 
-/// <summary>The host's notification sink: a <see cref="Notifier"/> that lives as long as the daemon and takes each reloaded configuration.</summary>
-internal sealed class NotificationSink(ILogger logger, ScriptOptions? options = null) : INotificationSink
+/// <summary>
+/// The host's observer: a <see cref="Notifier"/> that lives as long as the daemon and takes
+/// each reloaded configuration; routers and groups are found in it by name.
+/// </summary>
+internal sealed class NotificationSink(ILogger logger, ScriptOptions? options = null) : IVrrpHostObserver, IDisposable
 {
     private Notifier? _notifier;
+    private KeepalivedConfig? _config;
 
     public void Configure(KeepalivedConfig config)
     {
@@ -46,16 +56,26 @@ internal sealed class NotificationSink(ILogger logger, ScriptOptions? options = 
             _notifier = new Notifier(config.Global, logger, options);
         else
             _notifier.Reload(config.Global);
+        _config = config;
     }
 
-    public void InstanceChanged(VrrpInstanceConfig instance, RouterState state, byte priority) =>
-        _notifier?.InstanceChanged(instance, ToNotify(state), priority);
+    public void RouterStateChanged(RouterDefinition router, RouterState state, byte priority)
+    {
+        if (_config?.FindInstance(router.Name) is { } instance)
+            _notifier?.InstanceChanged(instance, ToNotify(state), priority);
+    }
 
-    public void PriorityChanged(VrrpInstanceConfig instance, RouterState state, byte priority) =>
-        _notifier?.InstancePriorityChanged(instance, state == RouterState.Master, priority);
+    public void RouterPriorityChanged(RouterDefinition router, RouterState state, byte priority)
+    {
+        if (_config?.FindInstance(router.Name) is { } instance)
+            _notifier?.InstancePriorityChanged(instance, state == RouterState.Master, priority);
+    }
 
-    public void GroupChanged(SyncGroupConfig group, RouterState state) =>
-        _notifier?.GroupChanged(group, ToNotify(state));
+    public void SyncGroupStateChanged(SyncGroupDefinition group, RouterState state)
+    {
+        if (_config?.FindSyncGroup(group.Name) is { } config)
+            _notifier?.GroupChanged(config, ToNotify(state));
+    }
 
     public bool Drain(TimeSpan timeout) => _notifier?.Drain(timeout) ?? true;
 

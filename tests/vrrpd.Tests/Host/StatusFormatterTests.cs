@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vrrp.Linux.Hosting;
 using Vrrpd.Control;
 
 namespace vrrpd.Tests.Host;
@@ -7,8 +8,8 @@ public sealed class StatusFormatterTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
 
-    private static StatusSnapshot Snapshot() => new(
-        4242, "/etc/keepalived/keepalived.conf", Start, Start.AddSeconds(90), 1, Start.AddSeconds(60),
+    private static StatusSnapshot Snapshot() => new(4242, "/etc/keepalived/keepalived.conf", new HostStatus(
+        Start, Start.AddSeconds(90), 1, Start.AddSeconds(60),
         [
             new InstanceStatus
             {
@@ -28,7 +29,7 @@ public sealed class StatusFormatterTests
         [new InterfaceStatus { Name = "eth0", Index = 2, Mac = "52:54:00:12:34:56", LinkUp = true, FramesReceived = 80, Receive = "ring", ParseErrors = [new("BadChecksum", 7), new("BadTtl", 0)] }],
         [],
         [],
-        new RuntimeStatus(3, 1, 0, 123_456, 9_000));
+        new RuntimeStatus(3, 1, 0, 123_456, 9_000)));
 
     [Fact]
     public void Text_reads_like_show_status_vrrp()

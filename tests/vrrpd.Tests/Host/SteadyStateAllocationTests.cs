@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
+using Vrrp.Core.Wire;
 using Vrrp.Linux;
-using Vrrpd.Config;
-using Vrrpd.Host;
+using Vrrp.Linux.Hosting;
 using Vrrpd.Logging;
-using Vrrpd.Scripts;
 using Xunit.Abstractions;
 
 namespace vrrpd.Tests.Host;
@@ -57,35 +56,41 @@ public sealed class SteadyStateAllocationTests(ITestOutputHelper output)
 
     private static LoopResult RunLoop(DaemonLab lab, int index, Barrier ready, Barrier measure)
     {
-        string config = $$"""
-            vrrp_instance mape {
-                interface eth0
-                virtual_router_id 4
-                priority {{(index == 0 ? 245 : 240)}}
-                version 3
-                advert_int 0.05
-                track_interface {
-                    lo
-                }
-                virtual_ipaddress {
-                    10.9.0.100/24
-                }
-            }
-            """;
-        KeepalivedConfig parsed = ConfigLoader.LoadText(config).Config ?? throw new InvalidOperationException("config");
+        // One instance as vrrpd maps a keepalived.conf with version 3, advert_int 0.05 and a
+        // track_interface: the host runs it in this namespace.
+        var config = new HostConfiguration
+        {
+            Routers =
+            [
+                new RouterDefinition
+                {
+                    Options = new VirtualRouterOptions
+                    {
+                        Name = "mape",
+                        VirtualRouterId = 4,
+                        Priority = (byte)(index == 0 ? 245 : 240),
+                        AdvertIntervalCentiseconds = 5,
+                        VirtualAddresses = [IpAddr.Parse("10.9.0.100")],
+                    },
+                    Interface = "eth0",
+                    Addresses = [new VirtualAddressDefinition(IpAddr.Parse("10.9.0.100"), 24)],
+                    Trackers = [new TrackerDefinition(TrackerSource.Interface, "lo")],
+                },
+            ],
+        };
         var log = new StringWriter();
         var logger = new LineLogger(TextWriter.Synchronized(log), LogLevel.Information, journal: false);
         LoopResult result = null!;
         NetworkNamespace.Run(lab.Members[index], () =>
         {
-            using var host = new VrrpHost("keepalived.conf", new ConfigLoadOptions(), logger, new NotificationSink(logger), new TrackScriptSource(logger));
-            host.Start(parsed);
+            using var host = new VrrpHost(new VrrpHostSettings { Logger = logger });
+            host.Start(config);
             ready.SignalAndWait();
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < Warmup)
                 host.RunOnce(20);
-            RouterHost router = host.Routers.Single();
-            RouterCounters counters = router.Router.Counters;
+            VirtualRouter router = host.FindRouter("mape")!;
+            RouterCounters counters = router.Counters;
             long sent = counters.AdvertisementsSent, received = counters.AdvertisementsReceived, transitions = counters.BecameMaster + counters.ReleasedMaster;
             long iterations = host.Iterations;
             measure.SignalAndWait();
@@ -95,7 +100,7 @@ public sealed class SteadyStateAllocationTests(ITestOutputHelper output)
                 host.RunOnce(20);
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             result = new LoopResult(allocated, host.Iterations - iterations, counters.AdvertisementsSent - sent, counters.AdvertisementsReceived - received,
-                counters.BecameMaster + counters.ReleasedMaster - transitions, router.Router.State.ToString(), log.ToString());
+                counters.BecameMaster + counters.ReleasedMaster - transitions, router.State.ToString(), log.ToString());
             host.Shutdown();
         });
         return result;

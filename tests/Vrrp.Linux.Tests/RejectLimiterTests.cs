@@ -1,7 +1,7 @@
 using Vrrp.Core.Router;
-using Vrrpd.Host;
+using Vrrp.Linux.Hosting;
 
-namespace vrrpd.Tests.Host;
+namespace Vrrp.Linux.Tests;
 
 public sealed class RejectLimiterTests
 {

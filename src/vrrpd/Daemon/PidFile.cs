@@ -1,4 +1,4 @@
-namespace Vrrpd.Host;
+namespace Vrrpd.Daemon;
 
 /// <summary><c>--pid-file</c>: the daemon's pid, written at start and removed at exit.</summary>
 internal sealed class PidFile : IDisposable

@@ -1,6 +1,6 @@
 using Vrrp.Core.Router;
 
-namespace Vrrpd.Host;
+namespace Vrrp.Linux.Hosting;
 
 /// <summary>
 /// Rate limit for logging rejected input: at most one line per reason per second; what was not

@@ -66,8 +66,8 @@ public sealed class PacketSocketOptions
 /// The VRRP transport of one interface: an AF_PACKET socket bound to its ifindex, non-blocking,
 /// with <see cref="Bpf.VrrpFilter"/> running in the kernel, membership of the VRRP multicast MAC
 /// addresses, and our own transmitted frames not fed back (PACKET_IGNORE_OUTGOING and the
-/// filter's packet-type test). It serves every VRID of the interface: frames are demultiplexed by
-/// <see cref="VrrpDemux"/> in user space. Whole frames go out as given (adverts, gratuitous ARP,
+/// filter's packet-type test). It serves every VRID of the interface: the reader parses each frame
+/// (<c>VrrpFrame.TryParse</c>) and finds its router by family and VRID. Whole frames go out as given (adverts, gratuitous ARP,
 /// neighbour advertisements built by Vrrp.Core). Frames are received through a PACKET_RX_RING
 /// (<see cref="PacketSocketOptions.ReceiveRingSlots"/>), set up at once or in the background.
 /// Receive and send never allocate and never throw for network conditions: failures are counted

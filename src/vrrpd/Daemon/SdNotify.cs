@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vrrpd.Host;
+namespace Vrrpd.Daemon;
 
 /// <summary>
 /// sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET (a path, or an abstract

@@ -1,6 +1,6 @@
 using Vrrp.Core.Router;
 
-namespace Vrrpd.Host;
+namespace Vrrp.Linux;
 
 /// <summary>An entry of a <see cref="DeadlineHeap{T}"/>: the heap keeps its position in it.</summary>
 internal interface IDeadlineItem

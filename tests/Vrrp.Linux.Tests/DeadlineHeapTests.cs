@@ -1,8 +1,8 @@
 using FsCheck.Xunit;
 using Vrrp.Core.Router;
-using Vrrpd.Host;
+using Vrrp.Linux;
 
-namespace vrrpd.Tests.Host;
+namespace Vrrp.Linux.Tests;
 
 public sealed class DeadlineHeapTests
 {
