@@ -3,21 +3,16 @@ using Vrrp.Core.Wire;
 
 namespace Vrrp.Core.Tests.Router;
 
-/// <summary>The transport and clock an embedder supplies (the example in src/Vrrp.Core/README.md uses it).</summary>
+// <embedding-transport>
+/// <summary>What you supply: your clock and your sockets (vrrpd's are in Vrrp.Linux).</summary>
 public interface IVrrpTransport
 {
-    /// <summary>The embedder's monotonic clock.</summary>
     Instant Now { get; }
-
-    /// <summary>Waits for a VRRP packet until <paramref name="deadline"/>; false when the deadline passed first.</summary>
     bool TryReceive(Instant deadline, Span<byte> buffer, out int length, out IpAddr source, out IpAddr destination);
-
-    /// <summary>Sends a VRRP message (the IP payload) from <paramref name="source"/> to <paramref name="destination"/>.</summary>
     void Send(ReadOnlySpan<byte> message, IpAddr source, IpAddr destination);
-
-    /// <summary>Installs or removes the virtual addresses.</summary>
     void SetAddresses(IReadOnlyList<IpAddr> addresses, bool installed);
 }
+// </embedding-transport>
 
 public static class EmbeddingExample
 {

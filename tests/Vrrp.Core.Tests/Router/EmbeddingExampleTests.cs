@@ -23,6 +23,9 @@ public partial class EmbeddingExampleTests
     [GeneratedRegex(@"<!-- embedding-example -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex ReadmeBlock();
 
+    [GeneratedRegex(@"<!-- embedding-transport -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex TransportBlock();
+
     [Fact]
     public void Readme_example_is_the_tested_code_and_under_40_lines()
     {
@@ -36,6 +39,12 @@ public partial class EmbeddingExampleTests
         string tested = Dedent(source[(start + 1)..end]);
         Assert.Equal(tested, block.Groups["code"].Value.Trim('\n'));
         Assert.True(tested.Split('\n').Length < 40, $"the example has {tested.Split('\n').Length} lines");
+        // The transport it uses is in the README too: nothing the example needs lives only in the tests.
+        Match transport = TransportBlock().Match(readme);
+        Assert.True(transport.Success, "README.md has no csharp block after <!-- embedding-transport -->");
+        int from = Array.FindIndex(source, l => l.Trim() == "// <embedding-transport>");
+        int to = Array.FindIndex(source, l => l.Trim() == "// </embedding-transport>");
+        Assert.Equal(Dedent(source[(from + 1)..to]), transport.Groups["code"].Value.Trim('\n'));
     }
 
     [Fact]
