@@ -29,7 +29,7 @@ public sealed class VrrpHost : IDisposable
 
     private readonly ILogger _log;
     private readonly EventLoop _loop = new();
-    private readonly Mailbox<Message> _inbox = new();
+    private readonly HostInbox _inbox;
     private readonly NetlinkSocket _netlink;
     private readonly AddressManager _addresses;
     private readonly NetlinkMonitor _monitor;
@@ -65,7 +65,8 @@ public sealed class VrrpHost : IDisposable
         _links = new LinkWatcher(_log, _monitor, _addresses, _pool, _routers, _driver);
         _acceptFilter = new AcceptFilterSync(_log);
         _housekeeping = new Housekeeping(_log, _routers, _receive.Endpoints);
-        _loop.Register(_inbox.Wake.Handle, new InboxReader(this));
+        _inbox = new HostInbox(this, _log, _routers, _driver);
+        _loop.Register(_inbox.Handle, _inbox);
         _loop.Register(_monitor.Handle, _links);
         StartedAt = DateTimeOffset.UtcNow;
         _wallClockAtZero = StartedAt - EventLoop.Now().SinceZero;
@@ -75,7 +76,7 @@ public sealed class VrrpHost : IDisposable
     public DateTimeOffset StartedAt { get; }
 
     /// <summary>Set by <see cref="RequestStop"/>: <see cref="Run"/> returns.</summary>
-    public bool StopRequested { get; private set; }
+    public bool StopRequested { get; internal set; }
 
     /// <summary>Set when the loop gave up after repeated internal errors.</summary>
     public bool Failed { get; private set; }
@@ -298,19 +299,19 @@ public sealed class VrrpHost : IDisposable
     }
 
     /// <summary>Asks the loop to stop (any thread): <see cref="Run"/> returns after the current iteration.</summary>
-    public void RequestStop(string reason) => _inbox.Post(new StopMessage(reason));
+    public void RequestStop(string reason) => _inbox.Post(new HostInbox.Stop(reason));
 
     /// <summary>Gives an external tracker's state to every router tracking it (any thread).</summary>
-    public void SetTrackerState(string name, bool up) => _inbox.Post(new TrackerMessage(name, up));
+    public void SetTrackerState(string name, bool up) => _inbox.Post(new HostInbox.Tracker(name, up));
 
     /// <summary>Runs <paramref name="action"/> on the loop thread (any thread may call).</summary>
-    public void Post(Action<VrrpHost> action) => _inbox.Post(new InvokeMessage(action));
+    public void Post(Action<VrrpHost> action) => _inbox.Post(new HostInbox.Invoke(action));
 
     /// <summary>A <see cref="Snapshot"/> taken on the loop thread (any thread may call).</summary>
     public Task<HostStatus> GetStatusAsync()
     {
         var reply = new TaskCompletionSource<HostStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inbox.Post(new StatusMessage(reply));
+        _inbox.Post(new HostInbox.StatusRequest(reply));
         return reply.Task;
     }
 
@@ -318,65 +319,12 @@ public sealed class VrrpHost : IDisposable
     public Task<RuntimeStatus> GetRuntimeAsync()
     {
         var reply = new TaskCompletionSource<RuntimeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _inbox.Post(new RuntimeMessage(reply));
+        _inbox.Post(new HostInbox.RuntimeRequest(reply));
         return reply.Task;
     }
 
     /// <summary>The host's state now. Loop thread only.</summary>
     public HostStatus Snapshot() => StatusView.Snapshot(this, _routers, _receive.Endpoints, _wallClockAtZero, _startAt.IsFinite);
-
-    private void OnTracker(string name, bool up)
-    {
-        Instant now = EventLoop.Now();
-        foreach (HostedRouter r in _routers.All)
-        {
-            bool touched = false;
-            for (int i = 0; i < r.Trackers.Length; i++)
-            {
-                if (r.Trackers[i].Source == TrackerSource.External && r.Trackers[i].Name == name)
-                {
-                    r.Router.SetTrackerState(now, i, up);
-                    touched = true;
-                }
-            }
-            if (touched)
-                _driver.Drain(r, now);
-        }
-    }
-
-    private void ProcessInbox()
-    {
-        _inbox.Wake.Drain();
-        while (_inbox.TryTake(out Message message))
-        {
-            switch (message)
-            {
-                case StopMessage stop:
-                    HostLog.StopRequested(_log, stop.Reason);
-                    StopRequested = true;
-                    break;
-                case TrackerMessage tracker:
-                    OnTracker(tracker.Name, tracker.Up);
-                    break;
-                case InvokeMessage invoke:
-                    invoke.Action(this);
-                    break;
-                case RuntimeMessage request:
-                    request.Reply.TrySetResult(StatusView.Runtime(Iterations));
-                    break;
-                case StatusMessage request:
-                    try
-                    {
-                        request.Reply.TrySetResult(Snapshot());
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        request.Reply.TrySetException(e);
-                    }
-                    break;
-            }
-        }
-    }
 
     /// <summary>Closes every socket and descriptor. Call <see cref="Shutdown"/> first to release the addresses.</summary>
     public void Dispose()
@@ -388,16 +336,4 @@ public sealed class VrrpHost : IDisposable
         _loop.Dispose();
         _receive.Dispose();
     }
-
-    private sealed class InboxReader(VrrpHost host) : IReadyHandler
-    {
-        public void OnReady() => host.ProcessInbox();
-    }
-
-    private abstract record Message;
-    private sealed record StopMessage(string Reason) : Message;
-    private sealed record TrackerMessage(string Name, bool Up) : Message;
-    private sealed record InvokeMessage(Action<VrrpHost> Action) : Message;
-    private sealed record StatusMessage(TaskCompletionSource<HostStatus> Reply) : Message;
-    private sealed record RuntimeMessage(TaskCompletionSource<RuntimeStatus> Reply) : Message;
 }
