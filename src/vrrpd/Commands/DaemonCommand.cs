@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Control;
 using Vrrpd.Host;
 using Vrrpd.Logging;

@@ -1,5 +1,5 @@
 using Vrrp.Core.Router;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 
 namespace Vrrpd.Host;
 

@@ -1,5 +1,6 @@
 using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
+using Vrrp.Keepalived;
 using Vrrp.Linux;
 using Vrrpd.Logging;
 

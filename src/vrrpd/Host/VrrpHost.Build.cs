@@ -3,7 +3,7 @@ using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 using Vrrp.Linux;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Logging;
 
 namespace Vrrpd.Host;
@@ -181,9 +181,9 @@ internal sealed partial class VrrpHost
 
     private RouterHost Build(VrrpInstanceConfig c, SyncGroupConfig? group, GlobalDefs global)
     {
-        foreach (string problem in RouterOptionsMapping.Unsupported(c))
+        foreach (string problem in InstanceOptions.Unsupported(c))
             throw new HostConfigException(c.Location, problem);
-        List<TrackerSpec> trackers = RouterOptionsMapping.Trackers(c, group);
+        IReadOnlyList<TrackerSpec> trackers = InstanceOptions.Trackers(c, group);
         var host = new RouterHost(c, [.. trackers]);
         try
         {
@@ -193,7 +193,7 @@ internal sealed partial class VrrpHost
             if (c.UseVmac)
                 host.Vmac = AcquireVmac(c, iface!, c.VmacName ?? $"{global.VmacPrefix}.{c.VirtualRouterId}");
 
-            VirtualRouterOptions options = RouterOptionsMapping.Map(c, primary, trackers);
+            VirtualRouterOptions options = InstanceOptions.ToRouterOptions(c, primary, trackers);
             try
             {
                 host.Router = new VirtualRouter(options);

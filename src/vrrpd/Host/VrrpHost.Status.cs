@@ -1,7 +1,7 @@
 using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 using Vrrp.Linux;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Control;
 
 namespace Vrrpd.Host;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
 using Vrrp.Linux;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Logging;
 
 namespace Vrrpd.Host;

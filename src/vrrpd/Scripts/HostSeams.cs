@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Host;
 
 namespace Vrrpd.Scripts;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
 using Vrrp.Linux;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Host;
 using Vrrpd.Logging;
 using Vrrpd.Scripts;
