@@ -1,3 +1,4 @@
+using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 
 namespace Vrrp.Keepalived;
@@ -37,8 +38,9 @@ public sealed record ConfigLoadResult(KeepalivedConfig? Config, IReadOnlyList<Co
 /// Reads keepalived.conf (its VRRP part) into a <see cref="KeepalivedConfig"/>, as keepalived
 /// 2.2.7 reads it: <c>include</c> with globs, <c>@id</c> conditional lines,
 /// <c>$NAME=value</c> definitions, <c>~SEQ</c> and <c>~LST</c> lines, every keyword of the VRRP part
-/// (the rest is reported as ignored or refused), keepalived's defaults and corrections, each
-/// finding with its file and line. The one way vrrpd reads a configuration, at
+/// (the rest is reported as ignored or refused), keepalived's defaults and corrections
+/// (<see cref="Vrrp.Core.Router.VirtualRouterOptions.Normalize"/> for those of the router's
+/// options), each finding with its file and line. The one way vrrpd reads a configuration, at
 /// startup and on reload.
 /// </summary>
 public static class ConfigLoader
@@ -241,7 +243,7 @@ public static class ConfigLoader
             return null;
         bool ok = true;
         // keepalived clears the tracking weights of a group with an address owner as a member.
-        VrrpInstanceConfig? owner = instances.FirstOrDefault(i => i.IsAddressOwner && s.Members.Any(m => m.Name == i.Name));
+        VrrpInstanceConfig? owner = instances.FirstOrDefault(i => VirtualRouterOptions.IsOwnerPriority(i.Priority) && s.Members.Any(m => m.Name == i.Name));
         string? weightsDropped = owner is null ? null : $"sync group {s.Name}, whose member {owner.Name} has priority 255";
         var trackInterfaces = new List<TrackedInterfaceConfig>();
         foreach (var (track, node) in s.TrackInterfaces)

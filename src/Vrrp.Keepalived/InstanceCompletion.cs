@@ -1,3 +1,4 @@
+using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 
 namespace Vrrp.Keepalived;
@@ -5,7 +6,8 @@ namespace Vrrp.Keepalived;
 /// <summary>
 /// keepalived's completion of a vrrp_instance (vrrp_complete_instance): defaults that depend on
 /// other settings, fix-ups keepalived applies with a message (warnings here, same fix-up), and
-/// the checks that stop it (errors here).
+/// the checks that stop it (errors here). The fix-ups of the router's own options are
+/// <see cref="VirtualRouterOptions.Normalize"/>'s; here they are reported at their keyword.
 /// </summary>
 internal static partial class InstanceReader
 {
@@ -69,13 +71,14 @@ internal static partial class InstanceReader
 
         // keepalived: no priority means 255 (address owner) for state MASTER, 100 otherwise;
         // no state means MASTER for the address owner, BACKUP otherwise.
-        byte priority = s.Priority ?? (s.InitialState == InitialState.Master ? (byte)255 : (byte)100);
+        byte priority = s.Priority ?? (s.InitialState == InitialState.Master ? VirtualRouterOptions.OwnerPriority : VirtualRouterOptions.DefaultPriority);
         if (s.Priority is null && s.InitialState == InitialState.Master)
             d.Warning(s.At("state"), $"vrrp_instance {name}: state MASTER without priority means priority 255 (address owner), as in keepalived");
-        InitialState state = s.InitialState ?? (priority == 255 ? InitialState.Master : InitialState.Backup);
-        if (strict && s.InitialState is not null && (state == InitialState.Master) != (priority == 255))
+        bool owner = VirtualRouterOptions.IsOwnerPriority(priority);
+        InitialState state = s.InitialState ?? (owner ? InitialState.Master : InitialState.Backup);
+        if (strict && s.InitialState is not null && (state == InitialState.Master) != owner)
         {
-            state = priority == 255 ? InitialState.Master : InitialState.Backup;
+            state = owner ? InitialState.Master : InitialState.Backup;
             d.Warning(s.At("state"), $"vrrp_instance {name}: with {strictWhy}, state MASTER goes with priority 255 only; starting as {state.ToString().ToUpperInvariant()}, as keepalived does");
         }
 
@@ -85,12 +88,10 @@ internal static partial class InstanceReader
             SourceLocation at = s.AuthNode!.Location;
             if (strict)
                 d.Warning(at, $"vrrp_instance {name}: {strictWhy} allows no authentication; it is ignored, as keepalived does");
-            else if (version == VrrpVersion.V3)
-                d.Warning(at, $"vrrp_instance {name}: VRRPv3 has no authentication; it is ignored, as keepalived does");
             else if (s.AuthPassword is null)
                 d.Warning(at, $"vrrp_instance {name}: auth_type PASS without auth_pass; authentication is ignored, as keepalived does");
             else
-                password = s.AuthPassword;
+                password = s.AuthPassword; // VRRPv3 has none: Normalize drops it
         }
         else if (s.AuthNode is not null && s.AuthType is null && s.AuthPassword is not null)
         {
@@ -134,10 +135,6 @@ internal static partial class InstanceReader
             }
         }
 
-        // RFC 5798 5.2.9: for IPv6 the first address is the link-local address of the virtual router.
-        if (family == IpFamily.IPv6 && s.Peers.Count == 0 && s.Vips.Count > 0 && !s.Vips[0].Address.Address.IsIPv6LinkLocal)
-            d.Warning(s.Vips[0].Node.Location, $"vrrp_instance {name}: the first IPv6 virtual address should be link-local (RFC 5798 5.2.9)");
-
         List<(VirtualAddressConfig Address, ConfigNode Node)> vips = s.Vips, excluded = s.ExcludedVips;
         int maxAddresses = MaxAdvertisedAddresses(family, version);
         if (vips.Count > maxAddresses)
@@ -151,40 +148,9 @@ internal static partial class InstanceReader
             vips = vips.Take(keep).ToList();
         }
 
-        bool preempt = !s.NoPreempt;
-        long preemptDelay = s.PreemptDelayMicros;
-        if (priority == 255 && !preempt)
-        {
-            d.Warning(s.At("nopreempt"), $"vrrp_instance {name}: nopreempt does not apply to priority 255 (address owner); ignored, as keepalived does");
-            preempt = true;
-        }
-        if (state == InitialState.Master)
-        {
-            if (!preempt)
-            {
-                d.Warning(s.At("nopreempt"), $"vrrp_instance {name}: nopreempt does not work with state MASTER; ignored, as keepalived does (use state BACKUP)");
-                preempt = true;
-            }
-            if (preemptDelay > 0)
-            {
-                d.Warning(s.At("preempt_delay"), $"vrrp_instance {name}: preempt_delay does not work with state MASTER; ignored, as keepalived does (use state BACKUP)");
-                preemptDelay = 0;
-            }
-        }
-        if (preemptDelay > 0 && strict)
-        {
-            d.Warning(s.At("preempt_delay"), $"vrrp_instance {name}: {strictWhy} does not allow preempt_delay; ignored, as keepalived does");
-            preemptDelay = 0;
-        }
-        if (preemptDelay > 0 && !preempt)
-        {
-            d.Warning(s.At("preempt_delay"), $"vrrp_instance {name}: preempt_delay does not apply with nopreempt; ignored, as keepalived does");
-            preemptDelay = 0;
-        }
-
         // Accept_Mode (RFC 5798 6.1): on unless strict (keepalived's default); the owner always accepts.
-        bool accept = s.Accept ?? (priority == 255 || !strict);
-        if (accept && priority != 255 && strict && version == VrrpVersion.V2)
+        bool accept = s.Accept ?? (owner || !strict);
+        if (accept && !owner && strict && version == VrrpVersion.V2)
         {
             if (s.Accept == true)
                 d.Warning(s.At("accept"), $"vrrp_instance {name}: accept mode does not exist in VRRPv2 (RFC 3768) and {strictWhy} turns it off, as keepalived does");
@@ -217,25 +183,23 @@ internal static partial class InstanceReader
         }
 
         bool syncWithoutWeights = membership is { TrackingWeight: false };
-        string? weightsDropped = syncWithoutWeights ? $"a member of sync group {membership!.Value.Group}" : priority == 255 ? "the address owner (priority 255)" : null;
+        string? weightsDropped = syncWithoutWeights ? $"a member of sync group {membership!.Value.Group}" : owner ? "the address owner (priority 255)" : null;
         List<TrackedInterfaceConfig> trackInterfaces = CompleteTrackInterfaces(s, syncWithoutWeights, weightsDropped);
         List<TrackedScriptConfig> trackScripts = ResolveTrackScripts(s.Values, s.TrackScripts, scripts, weightsDropped, $"vrrp_instance {name}", ref ok);
 
-        if (!ok)
-            return null;
-        return new VrrpInstanceConfig
+        var instance = new VrrpInstanceConfig
         {
             Name = name,
             Location = s.Location,
             InitialState = state,
             Interface = s.Interface,
-            VirtualRouterId = s.VirtualRouterId!.Value,
+            VirtualRouterId = s.VirtualRouterId ?? 0,
             Priority = priority,
             Version = version,
             Family = family,
             AdvertIntervalCentiseconds = advertCentiseconds,
-            Preempt = preempt,
-            PreemptDelay = TimeSpan.FromMicroseconds(preemptDelay),
+            Preempt = !s.NoPreempt,
+            PreemptDelay = TimeSpan.FromMicroseconds(s.PreemptDelayMicros),
             Garp = garp,
             LowerPriorityNoAdvert = lowerPrioNoAdvert,
             HigherPrioritySendAdvert = higherPrioSendAdvert,
@@ -261,7 +225,38 @@ internal static partial class InstanceReader
             Notify = s.Notify,
             SyncGroup = membership?.Group,
         };
+        // Normalized even when there are errors, so that one run reports every finding.
+        instance = Normalize(s, instance, strict, strictWhy);
+        return ok ? instance : null;
     }
+
+    // keepalived's corrections of the router's options are made by VirtualRouterOptions.Normalize
+    // alone: here each is reported at the keyword it is about and taken into the model. Strict
+    // mode, which the options do not know, comes after them, as in keepalived.
+    private static VrrpInstanceConfig Normalize(State s, VrrpInstanceConfig instance, bool strict, string strictWhy)
+    {
+        NormalizedOptions normalized = InstanceOptions.ToRouterOptions(instance, default, InstanceOptions.Trackers(instance, null)).Normalize();
+        foreach (OptionsWarning warning in normalized.Warnings)
+            s.Values.Diagnostics.Warning(LocationOf(s, warning.Option), $"vrrp_instance {s.Name}: {warning.Message}");
+        VirtualRouterOptions options = normalized.Options;
+        TimeSpan preemptDelay = options.PreemptDelay;
+        if (preemptDelay > TimeSpan.Zero && strict)
+        {
+            s.Values.Diagnostics.Warning(s.At("preempt_delay"), $"vrrp_instance {s.Name}: {strictWhy} does not allow preempt_delay; ignored, as keepalived does");
+            preemptDelay = TimeSpan.Zero;
+        }
+        return instance with { Preempt = options.Preempt, PreemptDelay = preemptDelay, AuthPassword = options.AuthPassword };
+    }
+
+    // The line a warning of VirtualRouterOptions.Normalize is about.
+    private static SourceLocation LocationOf(State s, string option) => option switch
+    {
+        nameof(VirtualRouterOptions.Preempt) => s.At("nopreempt"),
+        nameof(VirtualRouterOptions.PreemptDelay) => s.At("preempt_delay"),
+        nameof(VirtualRouterOptions.AuthType) or nameof(VirtualRouterOptions.AuthPassword) => s.AuthNode?.Location ?? s.Location,
+        nameof(VirtualRouterOptions.VirtualAddresses) when s.Vips.Count > 0 => s.Vips[0].Node.Location,
+        _ => s.Location,
+    };
 
     // keepalived: (MTU - Ethernet, IP, VRRP headers [+ VRRPv2 authentication]) / address size, at most 255.
     private static int MaxAdvertisedAddresses(IpFamily family, VrrpVersion version)
@@ -310,7 +305,7 @@ internal static partial class InstanceReader
     // never to zero; VRRPv3's 12-bit field caps the interval at 40.95 s (RFC 5798 5.2.7).
     private static int AdvertInterval(State s, VrrpVersion version)
     {
-        long micros = s.AdvertMicros ?? Second;
+        long micros = s.AdvertMicros ?? VirtualRouterOptions.DefaultAdvertIntervalCentiseconds * Centisecond;
         long unit = version == VrrpVersion.V2 ? Second : Centisecond;
         string written = ValueReader.FormatSeconds(micros);
         if (version == VrrpVersion.V3 && micros >= 4096 * Centisecond)

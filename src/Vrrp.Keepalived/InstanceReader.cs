@@ -1,3 +1,4 @@
+using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 
 namespace Vrrp.Keepalived;
@@ -76,10 +77,10 @@ internal static partial class InstanceReader
         {
             if (s.Values.Word(n) is not string password)
                 return;
-            if (password.Length > 8)
+            if (password.Length > VirtualRouterOptions.MaxPasswordLength)
             {
-                s.Values.Warning(n, "auth_pass is longer than 8 characters; only the first 8 are used, as keepalived does");
-                password = password[..8];
+                s.Values.Warning(n, $"auth_pass is longer than {VirtualRouterOptions.MaxPasswordLength} characters; only the first {VirtualRouterOptions.MaxPasswordLength} are used, as keepalived does");
+                password = password[..VirtualRouterOptions.MaxPasswordLength];
             }
             s.AuthPassword = password;
         });

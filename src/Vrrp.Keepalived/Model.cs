@@ -1,3 +1,4 @@
+using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 
 namespace Vrrp.Keepalived;
@@ -105,16 +106,16 @@ public sealed record NotifyScripts
 public sealed record GarpSettings
 {
     /// <summary>Delay before the second burst after becoming master; zero sends no second burst.</summary>
-    public TimeSpan MasterDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MasterDelay { get; init; } = VirtualRouterOptions.DefaultGarpMasterDelay;
 
     /// <summary>Messages per burst after becoming master.</summary>
-    public int MasterRepeat { get; init; } = 5;
+    public int MasterRepeat { get; init; } = VirtualRouterOptions.DefaultGarpMasterRepeat;
 
     /// <summary>Interval of periodic bursts while master; zero means none.</summary>
     public TimeSpan MasterRefresh { get; init; }
 
     /// <summary>Messages per periodic burst.</summary>
-    public int MasterRefreshRepeat { get; init; } = 1;
+    public int MasterRefreshRepeat { get; init; } = VirtualRouterOptions.DefaultGarpMasterRefreshRepeat;
 
     /// <summary>Delay of the second burst after a master hears a lower-priority advertisement.</summary>
     public TimeSpan LowerPriorityDelay { get; init; } = TimeSpan.FromSeconds(5);
@@ -175,7 +176,7 @@ public sealed record GlobalDefs
     public bool HigherPrioritySendAdvert { get; init; }
 
     /// <summary><c>vrrp_down_timer_adverts</c>: Master_Down_Interval in advertisement intervals (RFC: 3).</summary>
-    public int DownTimerAdverts { get; init; } = 3;
+    public int DownTimerAdverts { get; init; } = VirtualRouterOptions.DefaultDownTimerAdverts;
 
     /// <summary><c>vrrp_skip_check_adv_addr</c>: the default of the instances' <c>skip_check_adv_addr</c>.</summary>
     public bool SkipCheckAdvertAddresses { get; init; }
@@ -331,8 +332,8 @@ public sealed record VrrpInstanceConfig
     /// <summary><c>virtual_router_id</c>, 1..255.</summary>
     public required byte VirtualRouterId { get; init; }
 
-    /// <summary>1..255; 255 is the address owner. Unset: 255 with <c>state MASTER</c>, else 100 (keepalived).</summary>
-    public byte Priority { get; init; } = 100;
+    /// <summary>1..255; 255 is the address owner. Unset: 255 with <c>state MASTER</c>, else <see cref="VirtualRouterOptions.DefaultPriority"/> (keepalived).</summary>
+    public byte Priority { get; init; } = VirtualRouterOptions.DefaultPriority;
 
     /// <summary><c>version</c>; unset, the global <c>vrrp_version</c> (VRRPv2) for IPv4 and VRRPv3 for IPv6.</summary>
     public VrrpVersion Version { get; init; } = VrrpVersion.V2;
@@ -341,15 +342,15 @@ public sealed record VrrpInstanceConfig
     public IpFamily Family { get; init; } = IpFamily.IPv4;
 
     /// <summary>Advertisement interval in centiseconds, rounded as keepalived does (whole seconds for VRRPv2).</summary>
-    public int AdvertIntervalCentiseconds { get; init; } = 100;
+    public int AdvertIntervalCentiseconds { get; init; } = VirtualRouterOptions.DefaultAdvertIntervalCentiseconds;
 
     /// <summary><see cref="AdvertIntervalCentiseconds"/> as a time span.</summary>
     public TimeSpan AdvertInterval => TimeSpan.FromMilliseconds(AdvertIntervalCentiseconds * 10);
 
-    /// <summary>Preempt_Mode: false for <c>nopreempt</c>, corrected as keepalived does.</summary>
+    /// <summary>Preempt_Mode: false for <c>nopreempt</c>, as corrected by <see cref="VirtualRouterOptions.Normalize"/>.</summary>
     public bool Preempt { get; init; } = true;
 
-    /// <summary><c>preempt_delay</c>, corrected as keepalived does.</summary>
+    /// <summary><c>preempt_delay</c>, as corrected by <see cref="VirtualRouterOptions.Normalize"/> (and zero in strict mode).</summary>
     public TimeSpan PreemptDelay { get; init; }
 
     /// <summary>The garp_* settings, the global defaults filled in.</summary>
@@ -362,7 +363,7 @@ public sealed record VrrpInstanceConfig
     public bool HigherPrioritySendAdvert { get; init; }
 
     /// <summary>Master_Down_Interval in advertisement intervals (plus Skew_Time); the RFC's value is 3.</summary>
-    public int DownTimerAdverts { get; init; } = 3;
+    public int DownTimerAdverts { get; init; } = VirtualRouterOptions.DefaultDownTimerAdverts;
 
     /// <summary>Advertised addresses, all of <see cref="Family"/>.</summary>
     public EquatableArray<VirtualAddressConfig> VirtualAddresses { get; init; } = EquatableArray<VirtualAddressConfig>.Empty;
@@ -433,9 +434,6 @@ public sealed record VrrpInstanceConfig
 
     /// <summary>The sync group this instance belongs to, if any.</summary>
     public string? SyncGroup { get; init; }
-
-    /// <summary>True for priority 255, the address owner.</summary>
-    public bool IsAddressOwner => Priority == 255;
 }
 
 /// <summary>A <c>vrrp_sync_group</c>: instances that change state together.</summary>

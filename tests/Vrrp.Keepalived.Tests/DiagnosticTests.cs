@@ -251,6 +251,38 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Corrections_of_the_router_options_are_reported_once_at_the_keyword_they_concern()
+    {
+        // VirtualRouterOptions.Normalize makes them; the configuration layer says where.
+        string text = """
+            vrrp_instance VI_1 {
+                state MASTER
+                priority 100
+                interface eth0
+                virtual_router_id 51
+                nopreempt
+                preempt_delay 5
+                virtual_ipaddress {
+                    2001:db8::1
+                }
+            }
+            """;
+        ConfigLoadResult result = Load(text);
+        Assert.True(result.Success, string.Join('\n', result.Diagnostics));
+        Assert.Equal(
+            [(6, "vrrp_instance VI_1: nopreempt does not work with state MASTER; ignored, as keepalived does (use state BACKUP)"),
+             (7, "vrrp_instance VI_1: preempt_delay does not work with state MASTER; ignored, as keepalived does (use state BACKUP)"),
+             (9, "vrrp_instance VI_1: the first IPv6 virtual address 2001:db8::1 is not link-local (RFC 5798 5.2.9)")],
+            result.Warnings.Select(w => (w.Location.Line, w.Message)));
+        VrrpInstanceConfig i = result.Config!.Instances.Single();
+        Assert.Equal((true, TimeSpan.Zero), (i.Preempt, i.PreemptDelay));
+
+        // Strict mode, which the router's options do not know, clears a delay after them.
+        AssertWarning(Instance("preempt_delay 5", "global_defs {\n vrrp_strict\n}"), "vrrp_strict does not allow preempt_delay");
+        Assert.Equal(TimeSpan.Zero, OkInstance("preempt_delay 5", "global_defs {\n vrrp_strict\n}").PreemptDelay);
+    }
+
+    [Fact]
     public void Scripts_run_as_root_without_script_security_are_a_warning_as_keepalived_reports()
     {
         const string script = "vrrp_script chk {\n script /bin/true\n}\n";
