@@ -32,8 +32,6 @@ public sealed class VirtualRouter
     private readonly byte[] _authData;
     private readonly bool[] _trackerUp;
     private readonly TimeSpan _advertInterval;
-    private readonly bool _preempt;
-    private readonly TimeSpan _preemptDelay;
     private readonly ActionQueue _actions = new();
     private TimerTable _timers = TimerTable.AllNever();
 
@@ -53,12 +51,21 @@ public sealed class VirtualRouter
     private StateChangeReason _nextMasterReason = StateChangeReason.MasterDown;
     private ulong _reportedMismatch;
 
-    /// <summary>Creates a router in <see cref="RouterState.Initialize"/>; call <see cref="HandleStartup"/> to run it.</summary>
+    /// <summary>
+    /// Creates a router in <see cref="RouterState.Initialize"/>; call <see cref="HandleStartup"/>
+    /// to run it. The router runs with <paramref name="options"/> normalized
+    /// (<see cref="VirtualRouterOptions.Normalize"/>): see <see cref="Options"/> and <see cref="Warnings"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">The options are invalid (see <see cref="VirtualRouterOptions.Validate"/>).</exception>
     public VirtualRouter(VirtualRouterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Warnings = options.Validate();
+        options.Validate();
+        NormalizedOptions normalized = options.Normalize();
+        options = normalized.Options;
+        string[] warnings = new string[normalized.Warnings.Count];
+        for (int i = 0; i < warnings.Length; i++) warnings[i] = $"({options.Name}) {normalized.Warnings[i].Message}";
+        Warnings = warnings;
         _options = options;
         _addressBytes = VrrpAdvertisement.PackAddresses([.. options.VirtualAddresses]);
         // keepalived auth_pass: the first 8 bytes, zero padded.
@@ -67,18 +74,17 @@ public sealed class VirtualRouter
         _trackerUp.AsSpan().Fill(true);
         _advertInterval = VrrpTiming.FromCentiseconds(options.AdvertIntervalCentiseconds);
         SetMasterAdverInterval(_advertInterval);
-        // keepalived vrrp_complete_instance: the owner and `state MASTER` always preempt, and a
-        // preempt delay needs preemption and an initial BACKUP state.
-        _preempt = options.Preempt || options.IsAddressOwner || options.InitialState == RouterState.Master;
-        _preemptDelay = _preempt && options.Preempt && options.InitialState != RouterState.Master ? options.PreemptDelay : TimeSpan.Zero;
         _effectivePriority = ComputeEffectivePriority();
         UpdateTiming();
     }
 
-    /// <summary>The configuration.</summary>
+    /// <summary>The configuration the router runs with: the options given, normalized (<see cref="VirtualRouterOptions.Normalize"/>).</summary>
     public VirtualRouterOptions Options => _options;
 
-    /// <summary>Warnings from <see cref="VirtualRouterOptions.Validate"/>: settings corrected the way keepalived corrects them.</summary>
+    /// <summary>
+    /// The warnings of <see cref="VirtualRouterOptions.Normalize"/>, each prefixed with the
+    /// router's name in parentheses: settings corrected the way keepalived corrects them, or doubtful.
+    /// </summary>
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The instance name.</summary>
@@ -102,11 +108,11 @@ public sealed class VirtualRouter
     /// <summary>The priority after tracker weights, clamped to 1..254; always 255 for the owner.</summary>
     public byte EffectivePriority => _effectivePriority;
 
-    /// <summary>Preempt_Mode in effect (keepalived forces it on for the owner and for <c>state MASTER</c>).</summary>
-    public bool EffectivePreempt => _preempt;
+    /// <summary>Preempt_Mode in effect: <see cref="Options"/>' normalized value (on for the owner and for <c>state MASTER</c>).</summary>
+    public bool EffectivePreempt => _options.Preempt;
 
-    /// <summary>The preempt delay in effect (zero when keepalived would reset it).</summary>
-    public TimeSpan EffectivePreemptDelay => _preemptDelay;
+    /// <summary>The preempt delay in effect: <see cref="Options"/>' normalized value (zero when keepalived resets it).</summary>
+    public TimeSpan EffectivePreemptDelay => _options.PreemptDelay;
 
     /// <summary>
     /// The current Master as far as this router knows: its own primary address while Master,
@@ -355,8 +361,8 @@ public sealed class VirtualRouter
         }
         // keepalived preempt_delay: a lower-priority Master is accepted until the delay, started
         // when the first one is seen in this Backup period, has passed.
-        bool preemptHeld = _preemptDelay > TimeSpan.Zero && (!_preemptAt.IsFinite || now < _preemptAt);
-        if (!_preempt || advertisement.Priority >= _effectivePriority || preemptHeld)
+        bool preemptHeld = _options.PreemptDelay > TimeSpan.Zero && (!_preemptAt.IsFinite || now < _preemptAt);
+        if (!_options.Preempt || advertisement.Priority >= _effectivePriority || preemptHeld)
         {
             // RFC 5798 6.4.2: learn Master_Adver_Interval (VRRPv3), recompute Skew_Time and
             // Master_Down_Interval, reset the Master_Down_Timer.
@@ -367,10 +373,10 @@ public sealed class VirtualRouter
             _masterAdvertIntervalCentiseconds = advertisement.AdvertIntervalCentiseconds;
             _nextMasterReason = StateChangeReason.MasterDown;
             WantsMaster = false;
-            if (_preemptDelay > TimeSpan.Zero)
+            if (_options.PreemptDelay > TimeSpan.Zero)
             {
                 if (advertisement.Priority >= _effectivePriority) _preemptAt = Instant.Never;
-                else if (!_preemptAt.IsFinite) _preemptAt = now + _preemptDelay;
+                else if (!_preemptAt.IsFinite) _preemptAt = now + _options.PreemptDelay;
             }
         }
         else

@@ -1,4 +1,4 @@
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 
 namespace Vrrpd.Commands;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Vrrp.Linux.Hosting;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Control;
 using Vrrpd.Daemon;
 using Vrrpd.Logging;

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
 using Vrrp.Linux.Hosting;
-using Vrrpd.Config;
-using Vrrpd.Host;
+using Vrrp.Keepalived;
 using Vrrpd.Logging;
 
 namespace Vrrpd.Daemon;
@@ -41,7 +40,7 @@ internal sealed class DaemonConfiguration
         errors = result.Errors.Count();
         if (result.Config is not KeepalivedConfig config)
             return null;
-        List<string> problems = [.. config.Instances.SelectMany(c => RouterOptionsMapping.Unsupported(c).Select(p => $"{c.Location}: {p}"))];
+        List<string> problems = [.. config.Instances.SelectMany(c => InstanceOptions.Unsupported(c).Select(p => $"{c.Location}: {p}"))];
         foreach (string problem in problems)
             Log.ConfigError(log, problem);
         errors = problems.Count;
@@ -64,10 +63,10 @@ internal sealed class DaemonConfiguration
 
     private static RouterDefinition Router(VrrpInstanceConfig c, SyncGroupConfig? group, GlobalDefs global)
     {
-        List<TrackerSpec> trackers = RouterOptionsMapping.Trackers(c, group);
+        IReadOnlyList<TrackerSpec> trackers = InstanceOptions.Trackers(c, group);
         return new RouterDefinition
         {
-            Options = RouterOptionsMapping.Map(c, c.SourceAddress ?? default, trackers),
+            Options = InstanceOptions.ToRouterOptions(c, c.SourceAddress ?? default, trackers),
             Interface = c.Interface,
             Addresses = [.. c.VirtualAddresses.Select(a => Address(a, advertised: true)), .. c.ExcludedAddresses.Select(a => Address(a, advertised: false))],
             UnicastPeers = [.. c.UnicastPeers],

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vrrp.Linux;
 using Vrrp.Linux.Hosting;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Logging;
 using Vrrpd.Scripts;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vrrp.Core.Router;
 using Vrrp.Linux.Hosting;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Logging;
 
 namespace Vrrpd.Scripts;

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Vrrp.Linux;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 
 namespace Vrrpd.Scripts;
 

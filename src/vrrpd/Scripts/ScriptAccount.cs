@@ -1,5 +1,5 @@
 using Vrrp.Linux;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 
 namespace Vrrpd.Scripts;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vrrp.Linux;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 
 namespace Vrrpd.Scripts;
 

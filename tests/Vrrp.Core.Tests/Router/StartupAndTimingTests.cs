@@ -54,7 +54,7 @@ public class StartupAndTimingTests
     {
         VirtualRouter router = new(Options(priority: 100, initial: RouterState.Master, preempt: false));
         Assert.True(router.EffectivePreempt);
-        Assert.Contains(router.Warnings, w => w.Contains("nopreempt will not work with initial state MASTER"));
+        Assert.Contains(router.Warnings, w => w.Contains("nopreempt does not work with state MASTER"));
     }
 
     [Fact]

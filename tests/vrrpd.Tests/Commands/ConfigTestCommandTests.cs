@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Vrrpd.Commands;
-using vrrpd.Tests.Config;
 
 namespace vrrpd.Tests.Commands;
 
@@ -52,11 +51,20 @@ public class ConfigTestCommandTests
         Assert.DoesNotContain("unknown keyword", errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(ConfigFiles.AcceptedSamples), MemberType = typeof(ConfigFiles))]
+    public void Sample_passes_vrrpd_t(string name)
+    {
+        (int exit, string output, string errors) = Run("-t", "-i", "testhost", "-f", ConfigFiles.SamplePath(name));
+        Assert.True(exit == 0, output + errors);
+        Assert.StartsWith($"vrrpd: {ConfigFiles.SamplePath(name)}: configuration OK", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_published_native_binary_checks_the_mape_gateway_example()
     {
         string binary = NativeBinary.Path;
-        string root = ConfigTestKit.RepoRoot();
+        string root = ConfigFiles.RepoRoot();
         var start = new ProcessStartInfo(binary, ["-t", "-f", "examples/mape-gateway.conf"])
         {
             WorkingDirectory = root,
@@ -95,7 +103,7 @@ internal static class NativeBinary
 
     private static string Publish()
     {
-        string root = ConfigTestKit.RepoRoot();
+        string root = ConfigFiles.RepoRoot();
         string binary = System.IO.Path.Combine(root, "artifacts", "bin", "vrrpd");
         DateTime newestSource = Directory.EnumerateFiles(System.IO.Path.Combine(root, "src"), "*.cs*", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))

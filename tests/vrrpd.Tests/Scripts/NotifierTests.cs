@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Text;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Scripts;
-using vrrpd.Tests.Config;
 
 namespace vrrpd.Tests.Scripts;
 
@@ -79,7 +78,7 @@ public sealed class NotifierTests : IDisposable
     public void TheMapeExampleNotifyLineIsSplitAndExtendedAsKeepalivedDoes()
     {
         string record = Recorder();
-        KeepalivedConfig config = ConfigTestKit.Ok($$"""
+        KeepalivedConfig config = ConfigFiles.Ok($$"""
             global_defs {
                 script_user root
                 enable_script_security

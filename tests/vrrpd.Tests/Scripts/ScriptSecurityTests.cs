@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 using Vrrp.Linux;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Scripts;
 
 namespace vrrpd.Tests.Scripts;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.Versioning;
 using Microsoft.Extensions.Logging;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Scripts;
 
 namespace vrrpd.Tests.Scripts;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
-using Vrrpd.Config;
+using Vrrp.Keepalived;
 using Vrrpd.Scripts;
 
 namespace vrrpd.Tests.Scripts;
