@@ -1,4 +1,5 @@
 using Vrrp.Keepalived;
+using Vrrpd.Daemon;
 
 namespace Vrrpd.Commands;
 
@@ -8,7 +9,7 @@ internal static class ConfigTest
     public static int Run(DaemonOptions options, TextWriter output, TextWriter errors)
     {
         string path = options.ResolveConfigFile(File.Exists);
-        ConfigLoadResult result = ConfigLoader.LoadFile(path, new ConfigLoadOptions(options.ConfigId));
+        DaemonConfiguration? loaded = DaemonConfiguration.Read(path, new ConfigLoadOptions(options.ConfigId), out IReadOnlyList<ConfigDiagnostic> diagnostics);
 
         TextWriter findings = errors;
         StreamWriter? file = null;
@@ -27,18 +28,18 @@ internal static class ConfigTest
         }
         using (file)
         {
-            foreach (ConfigDiagnostic diagnostic in result.Diagnostics)
+            foreach (ConfigDiagnostic diagnostic in diagnostics)
                 findings.WriteLine(diagnostic);
         }
 
-        int warnings = result.Warnings.Count();
-        if (result.Config is KeepalivedConfig config)
+        int warnings = diagnostics.Count(d => !d.IsError);
+        if (loaded?.Config is KeepalivedConfig config)
         {
             output.WriteLine($"vrrpd: {path}: configuration OK: {Count(config.Instances.Count, "instance")}, " +
                 $"{Count(config.Scripts.Count, "script")}, {Count(config.SyncGroups.Count, "sync group")}, {Count(warnings, "warning")}");
             return 0;
         }
-        errors.WriteLine($"vrrpd: {path}: {Count(result.Errors.Count(), "error")}, {Count(warnings, "warning")}; the configuration cannot be used");
+        errors.WriteLine($"vrrpd: {path}: {Count(diagnostics.Count(d => d.IsError), "error")}, {Count(warnings, "warning")}; the configuration cannot be used");
         return 1;
     }
 

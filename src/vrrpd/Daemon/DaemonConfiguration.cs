@@ -24,27 +24,38 @@ internal sealed class DaemonConfiguration
     public HostConfiguration Host { get; }
 
     /// <summary>
-    /// Reads <paramref name="path"/>, logs every finding with file and line, and maps it to the
-    /// host's terms. Null when it cannot be used: <paramref name="errors"/> says how many errors.
+    /// Reads <paramref name="path"/> and maps it to the host's terms: what <c>vrrpd -t</c> checks
+    /// and the daemon runs. Null when it cannot be used; <paramref name="diagnostics"/> has every
+    /// finding with file and line, those of the mapping included.
     /// </summary>
-    public static DaemonConfiguration? Load(string path, ConfigLoadOptions options, ILogger log, out int errors)
+    public static DaemonConfiguration? Read(string path, ConfigLoadOptions options, out IReadOnlyList<ConfigDiagnostic> diagnostics)
     {
         ConfigLoadResult result = ConfigLoader.LoadFile(path, options);
-        foreach (ConfigDiagnostic d in result.Diagnostics)
+        diagnostics = result.Diagnostics;
+        if (result.Config is not KeepalivedConfig config)
+            return null;
+        ConfigDiagnostic[] problems = [.. config.Instances.SelectMany(c => InstanceOptions.Unsupported(c).Select(p => new ConfigDiagnostic(Severity.Error, c.Location, p)))];
+        if (problems.Length > 0)
+        {
+            diagnostics = [.. result.Diagnostics, .. problems];
+            return null;
+        }
+        return new DaemonConfiguration(config, Map(config, path));
+    }
+
+    /// <summary><see cref="Read"/>, logging every finding; <paramref name="errors"/> counts the errors.</summary>
+    public static DaemonConfiguration? Load(string path, ConfigLoadOptions options, ILogger log, out int errors)
+    {
+        DaemonConfiguration? loaded = Read(path, options, out IReadOnlyList<ConfigDiagnostic> diagnostics);
+        foreach (ConfigDiagnostic d in diagnostics)
         {
             if (d.IsError)
                 Log.ConfigError(log, d.ToString());
             else
                 Log.ConfigWarning(log, d.ToString());
         }
-        errors = result.Errors.Count();
-        if (result.Config is not KeepalivedConfig config)
-            return null;
-        List<string> problems = [.. config.Instances.SelectMany(c => InstanceOptions.Unsupported(c).Select(p => $"{c.Location}: {p}"))];
-        foreach (string problem in problems)
-            Log.ConfigError(log, problem);
-        errors = problems.Count;
-        return problems.Count > 0 ? null : new DaemonConfiguration(config, Map(config, path));
+        errors = diagnostics.Count(d => d.IsError);
+        return loaded;
     }
 
     /// <summary>A host error as the configuration's own errors read: file, line, instance.</summary>
