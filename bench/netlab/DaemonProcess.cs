@@ -130,7 +130,7 @@ internal sealed class DaemonProcess : IDisposable
     }
 
     private static void Signal(string signal, int pid) =>
-        Vrrpd.Lab.NetnsLab.Run("kill", $"-{signal} {pid.ToString(CultureInfo.InvariantCulture)}", check: false);
+        Vrrp.Lab.NetnsLab.Run("kill", $"-{signal} {pid.ToString(CultureInfo.InvariantCulture)}", check: false);
 
     private static int WaitForPidFile(string path, DaemonProcess daemon, CancellationToken cancel)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Vrrpd.Lab;
-using Vrrpd.Control;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 

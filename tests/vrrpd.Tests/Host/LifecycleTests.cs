@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 

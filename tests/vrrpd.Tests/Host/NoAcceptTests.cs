@@ -1,5 +1,5 @@
 using Vrrp.Linux;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Vrrpd.Lab;
+namespace Vrrp.Lab;
 
 /// <summary>
 /// A long-running process of a lab (a daemon, tcpdump, ping): its standard output and error
