@@ -6,7 +6,7 @@ namespace Vrrp.Lab;
 /// <summary>
 /// The client side of vrrpd's control socket: one request line (<c>status</c>,
 /// <c>status json</c>, <c>runtime</c>), the whole reply. <c>vrrpd status</c> uses it, and so
-/// do the lab's daemon wrappers.
+/// does <see cref="VrrpdProcess"/>.
 /// </summary>
 public static class ControlClient
 {
