@@ -9,7 +9,7 @@ using System.Globalization;
 using Vrrp.Core.Wire;
 using Vrrp.Linux;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 if (args is ["vips", ..]) return Vips.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 255);
 

@@ -1,6 +1,6 @@
 using Vrrp.Linux;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Bench.Netlab;
 

@@ -86,7 +86,7 @@ internal sealed partial class Capture : IDisposable
     {
         if (_stopped) return;
         _stopped = true;
-        if (!_process.HasExited) Vrrpd.Lab.NetnsLab.Run("kill", $"-INT {_process.Id.ToString(CultureInfo.InvariantCulture)}", check: false);
+        if (!_process.HasExited) Vrrp.Lab.NetnsLab.Run("kill", $"-INT {_process.Id.ToString(CultureInfo.InvariantCulture)}", check: false);
         if (!_process.WaitForExit(5000)) _process.Kill();
         _process.WaitForExit();
         Match m = DroppedByKernel().Match(Errors);

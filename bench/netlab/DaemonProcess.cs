@@ -1,57 +1,64 @@
 using System.Diagnostics;
 using System.Globalization;
+using Vrrp.Lab;
 
 namespace Vrrp.Bench.Netlab;
 
 /// <summary>
-/// One daemon running in a router namespace, its output in a log file. keepalived runs as a
-/// parent and a VRRP child (both are measured); vrrpd is one process. Stopped with SIGTERM,
-/// then SIGKILL; only the processes started here are ever signalled.
+/// One daemon running in a router namespace, its output in a log file (read only when asked:
+/// the bench costs nothing while it measures): vrrpd as a <see cref="VrrpdProcess"/>,
+/// keepalived and the floor as a <see cref="LabProcess"/>. keepalived runs as a parent and a
+/// VRRP child (both are measured); vrrpd is one process. Stopped with SIGTERM, then SIGKILL;
+/// only the processes started here are ever signalled.
 /// </summary>
 internal sealed class DaemonProcess : IDisposable
 {
-    private readonly Process _process;
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly LabProcess _process;
+    private readonly VrrpdProcess? _vrrpd;
     private readonly List<int> _pids;
 
-    private DaemonProcess(string name, Process process, string logPath)
+    private DaemonProcess(string name, LabProcess process, VrrpdProcess? vrrpd)
     {
         Name = name;
         _process = process;
+        _vrrpd = vrrpd;
         _pids = [process.Id];
-        LogPath = logPath;
     }
 
     public string Name { get; }
-    public string LogPath { get; }
-    public int MainPid => _process.Id;
+    public string LogPath => _process.LogFile!;
 
     /// <summary>Every process of the daemon (keepalived: parent and VRRP child).</summary>
     public IReadOnlyList<int> Pids => _pids;
 
+    /// <summary>vrrpd's control socket; null for the other daemons.</summary>
+    public string? ControlSocket => _vrrpd?.ControlSocket;
+
     /// <summary>
-    /// Starts <paramref name="kind"/> in namespace <paramref name="ns"/> on <paramref name="config"/>;
-    /// files go to <paramref name="workDir"/> under <paramref name="role"/>. Returns when every
-    /// process of the daemon is running.
+    /// Starts <paramref name="kind"/> in namespace <paramref name="ns"/> on <paramref name="config"/>
+    /// (the floor: its arguments); files go to <paramref name="workDir"/> under
+    /// <paramref name="role"/>. Returns when every process of the daemon is running.
     /// </summary>
     public static DaemonProcess Start(DaemonKind kind, string program, string ns, string config, string workDir, string role, CancellationToken cancel)
     {
+        string name = $"{Label(kind)} {role}";
+        if (kind == DaemonKind.Vrrpd)
+        {
+            // {role}.conf, {role}.sock, {role}.pid and {role}.log; the configuration is the file keepalived runs on too.
+            var vrrpd = VrrpdProcess.Start(program, ns, workDir, role, File.ReadAllText(config), new VrrpdProcessOptions { LogToFile = true });
+            return new DaemonProcess(name, vrrpd.Process, vrrpd);
+        }
         string log = Path.Combine(workDir, $"{role}.{Label(kind)}.log");
         string pidFile = Path.Combine(workDir, $"{role}.{Label(kind)}.pid");
         string childPidFile = Path.Combine(workDir, $"{role}.keepalived-vrrp.pid");
-        string arguments = kind switch
-        {
+        string[] arguments = kind == DaemonKind.Keepalived
             // -P: VRRP only; -G: no syslog; -n: foreground; own pid files so nothing under /run is used.
-            DaemonKind.Keepalived => $"-n -l -D -G -P -f {config} -p {pidFile} -r {childPidFile}",
-            DaemonKind.Vrrpd => $"-f {config} --pid-file {pidFile} --control-socket {ControlSocket(workDir, role)}",
+            ? ["-n", "-l", "-D", "-G", "-P", "-f", config, "-p", pidFile, "-r", childPidFile]
             // This bench again: `program` is the dotnet host, `config` the floor's arguments.
-            _ => $"{Path.Combine(AppContext.BaseDirectory, "netlab.dll")} floor {config}",
-        };
-        // ip netns exec and sh both exec, so the process started is the daemon itself.
-        var info = new ProcessStartInfo("ip") { UseShellExecute = false };
-        foreach (string a in (string[])["netns", "exec", ns, "sh", "-c", $"exec {program} {arguments} >{log} 2>&1"])
-            info.ArgumentList.Add(a);
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
-        var daemon = new DaemonProcess($"{Label(kind)} {role}", process, log);
+            : [Path.Combine(AppContext.BaseDirectory, "netlab.dll"), "floor", .. config.Split(' ')];
+        var daemon = new DaemonProcess(name, LabProcess.Start(name, program, arguments, new LabProcessOptions { Namespace = ns, LogFile = log }), null);
         if (kind == DaemonKind.Keepalived)
         {
             int child = WaitForPidFile(childPidFile, daemon, cancel);
@@ -67,8 +74,6 @@ internal sealed class DaemonProcess : IDisposable
         _ => "floor",
     };
 
-    public static string ControlSocket(string workDir, string role) => Path.Combine(workDir, role + ".sock");
-
     /// <summary>Throws with the log's tail if a process of the daemon has exited.</summary>
     public void ThrowIfExited()
     {
@@ -78,59 +83,40 @@ internal sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>Log lines so far that say a router became Master (keepalived and vrrpd word it alike).</summary>
-    public int MasterTransitions()
-    {
-        try
-        {
-            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            int count = 0;
-            while (reader.ReadLine() is { } line)
-                if (line.Contains("Entering MASTER STATE", StringComparison.Ordinal)) count++;
-            return count;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    public int MasterTransitions() => _process.Lines.Count(l => l.Text.Contains("Entering MASTER STATE", StringComparison.Ordinal));
 
-    public string Tail(int lines = 20)
-    {
-        try
-        {
-            return string.Join('\n', File.ReadLines(LogPath).TakeLast(lines));
-        }
-        catch (IOException e)
-        {
-            return e.Message;
-        }
-    }
+    public string Tail(int lines = 20) => string.Join('\n', _process.Lines.TakeLast(lines).Select(l => l.Text));
 
     /// <summary>SIGTERM, up to 5 s for a clean exit (VIPs removed), then SIGKILL of every process.</summary>
     public void Stop()
     {
-        if (!_process.HasExited) Signal("TERM", _process.Id);
-        if (!_process.WaitForExit(5000))
-        {
-            foreach (int pid in _pids) Signal("KILL", pid);
-            _process.WaitForExit(2000);
-        }
+        _process.Stop(StopTimeout);
         // keepalived's child is reaped by its parent; make sure it is gone too.
         foreach (int pid in _pids.Skip(1))
             for (int i = 0; i < 50 && ProcStat.IsAlive(pid); i++) Thread.Sleep(20);
         foreach (int pid in _pids.Skip(1))
-            if (ProcStat.IsAlive(pid)) Signal("KILL", pid);
+            if (ProcStat.IsAlive(pid)) Kill(pid);
     }
 
     public void Dispose()
     {
         Stop();
-        _process.Dispose();
+        if (_vrrpd is not null) _vrrpd.Dispose();
+        else _process.Dispose();
     }
 
-    private static void Signal(string signal, int pid) =>
-        Vrrpd.Lab.NetnsLab.Run("kill", $"-{signal} {pid.ToString(CultureInfo.InvariantCulture)}", check: false);
+    private static void Kill(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Gone meanwhile.
+        }
+    }
 
     private static int WaitForPidFile(string path, DaemonProcess daemon, CancellationToken cancel)
     {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vrrpd.Control;
+using Vrrp.Lab;
 
 namespace Vrrp.Bench.Netlab;
 

@@ -86,7 +86,7 @@ internal sealed class ScenarioRunner(Options options, string workRoot, string vr
             if (!slow)
             {
                 AddressWatch w1 = r1Watch, w2 = r2Watch;
-                (string, string)? sockets = kind == DaemonKind.Vrrpd ? (DaemonProcess.ControlSocket(dir, "r1"), DaemonProcess.ControlSocket(dir, "r2")) : null;
+                (string, string)? sockets = r1.ControlSocket is { } r1Socket && r2.ControlSocket is { } r2Socket ? (r1Socket, r2Socket) : null;
                 Steady(result, r1, r2, () => w1.Count != n || w2.Count != 0
                     ? $"roles changed during the steady window (r1 {w1.Count}, r2 {w2.Count} VIPs)" : null, sockets);
                 if (sockets is var (s1, s2) && options.GcRunSeconds > 0 && n == options.Routers.Max())

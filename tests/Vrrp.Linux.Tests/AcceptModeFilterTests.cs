@@ -1,5 +1,5 @@
 using Vrrp.Core.Wire;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Linux.Tests;
 

@@ -1,6 +1,6 @@
 using Vrrp.Core.Wire;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Linux.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Vrrp.Core.Wire;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Linux.Tests;
 

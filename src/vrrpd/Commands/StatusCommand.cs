@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Vrrpd.Control;
+using Vrrp.Lab;
 
 namespace Vrrpd.Commands;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Vrrp.Linux;
 using Vrrp.Linux.Netlink;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrpd.Demo;
 

@@ -89,7 +89,7 @@ internal static class Flows
             Assert.Equal(spec.Vrid, f.Vrid);
             Assert.True(f.Priority == spec.Priority || f.Priority == 0, $"advertisement from {source} with priority {f.Priority}, configured {spec.Priority}: {f}");
             Assert.Equal((int)Math.Round(spec.AdvertSeconds * 100), f.IntervalCs);
-            Assert.True(spec.VipAddresses.Count() == f.Addresses.Count && spec.VipAddresses.All(v => f.Addresses.Any(a => Vrrpd.Lab.NetnsLab.SameAddress(a, v))),
+            Assert.True(spec.VipAddresses.Count() == f.Addresses.Count && spec.VipAddresses.All(v => f.Addresses.Any(a => Vrrp.Lab.NetnsLab.SameAddress(a, v))),
                 $"advertisement from {source} lists [{string.Join(", ", f.Addresses)}], configured [{string.Join(", ", spec.VipAddresses)}]");
             Assert.Equal(spec.Version == 2 ? (spec.AuthPass is null ? null : "pass") : null, f.AuthType is "none" ? null : f.AuthType);
             if (spec.AuthPass is not null)

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Harness;
 

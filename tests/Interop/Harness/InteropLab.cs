@@ -1,5 +1,5 @@
 using System.Text;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Harness;
 

@@ -1,4 +1,4 @@
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Harness;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Harness;
 
@@ -7,53 +7,35 @@ namespace Vrrp.Interop.Tests.Harness;
 internal sealed class VrrpdPeer(InteropLab lab, int port, string name, string ns, string address)
     : Peer(lab, port, name, ns, address)
 {
-    private LabProcess? _process;
+    private VrrpdProcess? _daemon;
 
     public override Impl Impl => Impl.Vrrpd;
 
-    public string ConfigFile => Path.Combine(Directory, "keepalived.conf");
-    public string ControlSocket => Path.Combine(Directory, "vrrpd.sock");
-
     public override void Start(InstanceSpec spec) => Start(spec, spec.ToKeepalivedConf(Name));
 
-    /// <summary>Starts it on <paramref name="configuration"/> (keepalived.conf text); <paramref name="spec"/> says what that configures.</summary>
+    /// <summary>Starts it on <paramref name="configuration"/> (keepalived.conf text, written to vrrpd.conf); <paramref name="spec"/> says what that configures.</summary>
     public override void Start(InstanceSpec spec, string configuration)
     {
         Spec = spec;
         if (!File.Exists(Repo.Vrrpd))
             throw new InvalidOperationException($"{Repo.Vrrpd} is missing: dotnet publish src/vrrpd -c Release -o artifacts/bin");
-        File.WriteAllText(ConfigFile, configuration);
-        _process = Lab.Net.Start(Namespace, Name, Repo.Vrrpd,
-            $"-f {ConfigFile} --control-socket {ControlSocket} --pid-file {Directory}/vrrpd.pid");
+        _daemon = VrrpdProcess.Start(Repo.Vrrpd, Namespace, Directory, "vrrpd", configuration);
     }
 
-    public LabProcess Process => _process ?? throw new InvalidOperationException($"{Name} not started");
+    public VrrpdProcess Daemon => _daemon ?? throw new InvalidOperationException($"{Name} not started");
 
-    public override PeerState State => StateFromLog(_process);
+    public LabProcess Process => Daemon.Process;
+
+    public override PeerState State => StateFromLog(_daemon?.Process);
 
     public override void Stop()
     {
-        if (_process is not null && !_process.Stop(TimeSpan.FromSeconds(10)))
+        if (_daemon is not null && !_daemon.Stop(TimeSpan.FromSeconds(10)))
             throw new InvalidOperationException($"{this} did not stop on SIGTERM within 10 s");
     }
 
-    /// <summary>
-    /// <c>vrrpd status --json</c>, the object of instance <paramref name="instance"/> (the only one
-    /// when null). The JSON is an array of instances or an object with an "instances" array.
-    /// </summary>
-    public JsonElement Status(string? instance = null)
-    {
-        string json = NetnsLab.Run(Repo.Vrrpd, $"status --json --control-socket {ControlSocket}");
-        using var document = JsonDocument.Parse(json);
-        JsonElement root = document.RootElement;
-        JsonElement instances = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("instances");
-        foreach (JsonElement item in instances.EnumerateArray())
-        {
-            if (instance is null || item.GetProperty("name").GetString() == instance)
-                return item.Clone();
-        }
-        throw new InvalidOperationException($"vrrpd status has no instance {instance}: {json}");
-    }
+    /// <summary><c>vrrpd status --json</c>, the object of instance <paramref name="instance"/> (the only one when null).</summary>
+    public JsonElement Status(string? instance = null) => Daemon.Instance(instance);
 
     /// <summary>
     /// A counter of <see cref="Status"/>: the first number whose property name, compared without
@@ -78,7 +60,7 @@ internal sealed class VrrpdPeer(InteropLab lab, int port, string name, string ns
 
     private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
 
-    public override string Log => _process?.Output ?? "";
+    public override string Log => _daemon?.Output ?? "";
 
-    public override void Dispose() => _process?.Dispose();
+    public override void Dispose() => _daemon?.Dispose();
 }

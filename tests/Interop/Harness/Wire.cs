@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Harness;
 

@@ -1,5 +1,5 @@
 using Vrrp.Interop.Tests.Harness;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Scenarios;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Vrrp.Interop.Tests.Harness;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace Vrrp.Interop.Tests.Scenarios;
 

@@ -24,10 +24,10 @@ public sealed class V3Ipv6Tests
             {
                 Assert.StartsWith("fe80:", f.Source, StringComparison.Ordinal);
                 Assert.Equal("ff02::12", f.Destination);
-                Assert.True(Vrrpd.Lab.NetnsLab.SameAddress(InteropLab.Vip6LinkLocal, f.Addresses[0]), $"first address {f.Addresses[0]} is not the link-local one");
+                Assert.True(Vrrp.Lab.NetnsLab.SameAddress(InteropLab.Vip6LinkLocal, f.Addresses[0]), $"first address {f.Addresses[0]} is not the link-local one");
             });
             // Unsolicited neighbour advertisements announced the address after each takeover.
-            Assert.Contains(wire.Frames, f => f.Kind == "na" && f.Addresses.Any(a => Vrrpd.Lab.NetnsLab.SameAddress(a, InteropLab.Vip6)));
+            Assert.Contains(wire.Frames, f => f.Kind == "na" && f.Addresses.Any(a => Vrrp.Lab.NetnsLab.SameAddress(a, InteropLab.Vip6)));
         });
     }
 }

@@ -140,7 +140,7 @@ public sealed partial class DemoCommandTests
         Assert.True(demo.WaitForLine("=> r1 is MASTER", TimeSpan.FromSeconds(30)), demo.Output);
         Assert.True(demo.Daemons.Count == 2, demo.Output);
 
-        Vrrpd.Lab.NetnsLab.Run("kill", $"-KILL {demo.Daemons[1]}");
+        Vrrp.Lab.NetnsLab.Run("kill", $"-KILL {demo.Daemons[1]}");
         Assert.True(demo.WaitForExit(TimeSpan.FromSeconds(15)), demo.Output);
         Assert.True(demo.ExitCode == 1, demo.Output);
         Assert.Contains("the last lines r2's vrrpd logged", demo.Output, StringComparison.Ordinal);
@@ -191,12 +191,12 @@ public sealed partial class DemoCommandTests
         try
         {
             foreach (string ns in goneNamespaces.Append(aliveNamespace))
-                Vrrpd.Lab.NetnsLab.Ip($"netns add {ns}");
+                Vrrp.Lab.NetnsLab.Ip($"netns add {ns}");
             Directory.CreateDirectory(goneDirectory);
             // What a demo killed with SIGKILL leaves running: processes inside its namespaces.
             foreach (string ns in goneNamespaces)
                 inside.Add(Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns, "sleep", "600"]))!);
-            WaitUntil(() => goneNamespaces.All(ns => Vrrpd.Lab.NetnsLab.Run("ip", $"netns pids {ns}").Trim().Length > 0));
+            WaitUntil(() => goneNamespaces.All(ns => Vrrp.Lab.NetnsLab.Run("ip", $"netns pids {ns}").Trim().Length > 0));
 
             var (exit, output, errors) = DemoProcess.RunToEnd("demo --clean");
             Assert.True(exit == 0, output + errors);
@@ -213,7 +213,7 @@ public sealed partial class DemoCommandTests
                 p.Kill();
             alive.Kill(entireProcessTree: true);
             foreach (string ns in goneNamespaces.Append(aliveNamespace))
-                Vrrpd.Lab.NetnsLab.Run("ip", $"netns del {ns}", check: false);
+                Vrrp.Lab.NetnsLab.Run("ip", $"netns del {ns}", check: false);
             if (Directory.Exists(goneDirectory))
                 Directory.Delete(goneDirectory, recursive: true);
         }
@@ -387,13 +387,13 @@ public sealed partial class DemoCommandTests
         [GeneratedRegex(@"started vrrpd in r1 \(pid (\d+)\) and r2 \(pid (\d+)\)")]
         private static partial Regex StartedLine();
 
-        public void Signal(string signal) => Vrrpd.Lab.NetnsLab.Run("kill", $"-{signal} {_process.Id}");
+        public void Signal(string signal) => Vrrp.Lab.NetnsLab.Run("kill", $"-{signal} {_process.Id}");
 
         /// <summary>Signals the demo's process group (it must lead it: <c>ownSession</c>).</summary>
         public void SignalGroup(string signal)
         {
             Assert.Equal(_process.Id.ToString(CultureInfo.InvariantCulture), File.ReadAllText($"/proc/{_process.Id}/stat").Split(' ')[4]);
-            Vrrpd.Lab.NetnsLab.Run("kill", $"-{signal} -- -{_process.Id}");
+            Vrrp.Lab.NetnsLab.Run("kill", $"-{signal} -- -{_process.Id}");
         }
 
         /// <summary>No namespace, directory or daemon of this demo remains.</summary>
@@ -401,7 +401,7 @@ public sealed partial class DemoCommandTests
         {
             string prefix = $"vrrpd-demo-{_process.Id}-";
             Assert.Empty(Directory.EnumerateFileSystemEntries("/var/run/netns", prefix + "*"));
-            Assert.DoesNotContain(prefix, Vrrpd.Lab.NetnsLab.Ip("netns list"), StringComparison.Ordinal);
+            Assert.DoesNotContain(prefix, Vrrp.Lab.NetnsLab.Ip("netns list"), StringComparison.Ordinal);
             Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), $"vrrpd-demo-{_process.Id}")));
             foreach (int pid in Daemons)
                 Assert.False(Directory.Exists($"/proc/{pid}"), $"vrrpd {pid} still runs");

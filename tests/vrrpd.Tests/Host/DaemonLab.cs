@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json;
-using Vrrpd.Lab;
-using Vrrpd.Control;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -12,7 +9,7 @@ namespace vrrpd.Tests.Host;
 /// </summary>
 internal sealed class DaemonLab : IDisposable
 {
-    private readonly List<DaemonProcess> _daemons = [];
+    private readonly List<VrrpdProcess> _daemons = [];
 
     public DaemonLab(int members)
     {
@@ -35,7 +32,6 @@ internal sealed class DaemonLab : IDisposable
     public NetnsLab Lab { get; }
     public string Directory { get; }
     public string[] Members { get; }
-    public string LanNamespace => Lab.Prefix + "lan";
 
     /// <summary>The address of member <paramref name="n"/> (1-based) on eth0.</summary>
     public static string Address(int n) => $"10.9.0.{n}";
@@ -67,19 +63,26 @@ internal sealed class DaemonLab : IDisposable
         return built;
     }
 
-    /// <summary>Starts vrrpd in member <paramref name="n"/> (1-based) with <paramref name="config"/>.</summary>
-    public DaemonProcess Start(int n, string config, string name = "", IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts vrrpd in member <paramref name="n"/> (1-based) with <paramref name="config"/>, in
+    /// the foreground (-n) with detailed logs (-D); its instance "mape" is the one asked about
+    /// when a test names none.
+    /// </summary>
+    public VrrpdProcess Start(int n, string config, string name = "", IDictionary<string, string>? environment = null)
     {
         name = name.Length > 0 ? name : $"r{n}";
-        string conf = Path.Combine(Directory, $"{name}.conf");
-        File.WriteAllText(conf, config);
-        var daemon = new DaemonProcess(name, Members[n - 1], conf, Path.Combine(Directory, $"{name}.sock"), Path.Combine(Directory, $"{name}.pid"), environment);
+        var daemon = VrrpdProcess.Start(Binary, Members[n - 1], Directory, name, config, new VrrpdProcessOptions
+        {
+            Arguments = ["-D", "-n"],
+            Environment = environment?.ToDictionary(e => e.Key, string? (e) => e.Value),
+            Instance = "mape",
+        });
         _daemons.Add(daemon);
         return daemon;
     }
 
     /// <summary>Pulls (false) or plugs back (true) member <paramref name="n"/>'s cable: its bridge port.</summary>
-    public void SetCable(int n, bool up) => NetnsLab.Ip($"-n {LanNamespace} link set p{n - 1} {(up ? "up" : "down")}");
+    public void SetCable(int n, bool up) => Lab.SetPort(n - 1, up);
 
     /// <summary>The IPv4 addresses on eth0 of member <paramref name="n"/>.</summary>
     public List<string> Addresses(int n)
@@ -93,7 +96,7 @@ internal sealed class DaemonLab : IDisposable
 
     public void Dispose()
     {
-        foreach (DaemonProcess d in _daemons)
+        foreach (VrrpdProcess d in _daemons)
             d.Dispose();
         Lab.Dispose();
         try
@@ -103,161 +106,6 @@ internal sealed class DaemonLab : IDisposable
         catch (IOException)
         {
         }
-    }
-}
-
-/// <summary>One vrrpd process in a namespace: its log lines, its control socket, signals.</summary>
-internal sealed class DaemonProcess : IDisposable
-{
-    private readonly Process _process;
-    private readonly List<string> _lines = [];
-
-    public DaemonProcess(string name, string ns, string configFile, string controlSocket, string pidFile, IDictionary<string, string>? environment)
-    {
-        Name = name;
-        Namespace = ns;
-        ConfigFile = configFile;
-        ControlSocket = controlSocket;
-        PidFile = pidFile;
-        var info = new ProcessStartInfo("ip", $"netns exec {ns} {DaemonLab.Binary} -f {configFile} --control-socket {controlSocket} --pid-file {pidFile} -D -n")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            info.Environment[key] = value;
-        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start vrrpd");
-        _process.StandardInput.Close();
-        _process.ErrorDataReceived += (_, e) => Add(e.Data);
-        _process.OutputDataReceived += (_, e) => Add(e.Data);
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
-    }
-
-    public string Name { get; }
-    public string Namespace { get; }
-    public string ConfigFile { get; }
-    public string ControlSocket { get; }
-    public string PidFile { get; }
-
-    /// <summary>The daemon's pid (ip netns exec execs it, so it is the process started).</summary>
-    public int Pid => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
-    public string Output
-    {
-        get
-        {
-            lock (_lines)
-                return string.Join('\n', _lines);
-        }
-    }
-
-    public List<string> Lines
-    {
-        get
-        {
-            lock (_lines)
-                return [.. _lines];
-        }
-    }
-
-    private void Add(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_lines)
-        {
-            _lines.Add(line);
-            Monitor.PulseAll(_lines);
-        }
-    }
-
-    /// <summary>The first log line (from <paramref name="from"/> on) that matches, waiting up to <paramref name="timeout"/>.</summary>
-    public string? WaitForLine(Func<string, bool> match, TimeSpan timeout, int from = 0)
-    {
-        var clock = Stopwatch.StartNew();
-        lock (_lines)
-        {
-            while (true)
-            {
-                for (int i = from; i < _lines.Count; i++)
-                {
-                    if (match(_lines[i]))
-                        return _lines[i];
-                }
-                TimeSpan left = timeout - clock.Elapsed;
-                if (left <= TimeSpan.Zero)
-                    return null;
-                Monitor.Wait(_lines, left);
-            }
-        }
-    }
-
-    public int LineCount
-    {
-        get
-        {
-            lock (_lines)
-                return _lines.Count;
-        }
-    }
-
-    /// <summary><c>vrrpd status --json</c> through the control socket, parsed.</summary>
-    public JsonElement Status()
-    {
-        string reply = ControlClient.Request(ControlSocket, "status json", TimeSpan.FromSeconds(5));
-        using JsonDocument document = JsonDocument.Parse(reply);
-        return document.RootElement.Clone();
-    }
-
-    public JsonElement Instance(string name = "mape") =>
-        Status().GetProperty("instances").EnumerateArray().First(i => i.GetProperty("name").GetString() == name);
-
-    public string State(string name = "mape") => Instance(name).GetProperty("state").GetString()!;
-
-    /// <summary>Polls until the instance is in <paramref name="state"/>; false after <paramref name="timeout"/>.</summary>
-    public bool WaitForState(string state, TimeSpan timeout, string name = "mape")
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (_process.HasExited)
-                return false;
-            try
-            {
-                if (State(name) == state)
-                    return true;
-            }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)
-            {
-                // Not listening yet.
-            }
-            Thread.Sleep(20);
-        }
-        return false;
-    }
-
-    public void Signal(string signal) => NetnsLab.Run("kill", $"-{signal} {Pid}");
-
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
-
-    public int ExitCode => _process.ExitCode;
-
-    public void Kill() => _process.Kill();
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            Signal("TERM");
-            if (!_process.WaitForExit(5000))
-                _process.Kill();
-        }
-        _process.Dispose();
     }
 }
 

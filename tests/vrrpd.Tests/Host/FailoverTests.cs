@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -31,8 +32,8 @@ public sealed class FailoverTests
     public void Elect_fail_over_on_a_cut_cable_preempt_back_and_hand_over_on_SIGTERM()
     {
         using var lab = new DaemonLab(2);
-        DaemonProcess r1 = lab.Start(1, Config(245));
-        DaemonProcess r2 = lab.Start(2, Config(240));
+        VrrpdProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r2 = lab.Start(2, Config(240));
 
         // Election: the higher priority is Master and holds the address alone.
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);

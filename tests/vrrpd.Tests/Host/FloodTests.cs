@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
 using Vrrp.Core.Wire;
+using Vrrp.Lab;
 using Vrrp.Linux;
 using Vrrp.Linux.Netlink;
 
@@ -14,8 +15,8 @@ public sealed class FloodTests(ITestOutputHelper output)
     public void A_flood_of_invalid_frames_causes_no_transition_and_adverts_keep_their_interval()
     {
         using var lab = new DaemonLab(3);
-        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245));
-        DaemonProcess r2 = lab.Start(2, FailoverTests.Config(240));
+        VrrpdProcess r1 = lab.Start(1, FailoverTests.Config(245));
+        VrrpdProcess r2 = lab.Start(2, FailoverTests.Config(240));
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", TimeSpan.FromSeconds(10)), r2.Output);
         long r1Transitions = Transitions(r1), r2Transitions = Transitions(r2);
@@ -86,7 +87,7 @@ public sealed class FloodTests(ITestOutputHelper output)
         Assert.InRange(lines, 1, 10);
     }
 
-    private static long Transitions(DaemonProcess d)
+    private static long Transitions(VrrpdProcess d)
     {
         var counters = d.Instance().GetProperty("counters");
         return counters.GetProperty("became_master").GetInt64() + counters.GetProperty("released_master").GetInt64() + counters.GetProperty("entered_fault").GetInt64();

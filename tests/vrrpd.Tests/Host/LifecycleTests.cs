@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -19,8 +19,8 @@ public sealed class LifecycleTests
     public void Sighup_keeps_an_unchanged_instance_refuses_a_broken_config_and_rebuilds_a_changed_one()
     {
         using var lab = new DaemonLab(2);
-        DaemonProcess r1 = lab.Start(1, Config(245));
-        DaemonProcess r2 = lab.Start(2, Config(240));
+        VrrpdProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r2 = lab.Start(2, Config(240));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
         // The log is read from a pipe and may trail the control socket: let the startup lines in first.
@@ -86,8 +86,8 @@ public sealed class LifecycleTests
     public void Kill_9_then_restart_leaves_no_duplicate_address()
     {
         using var lab = new DaemonLab(2);
-        DaemonProcess r1 = lab.Start(1, Config(245));
-        DaemonProcess r2 = lab.Start(2, Config(240));
+        VrrpdProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r2 = lab.Start(2, Config(240));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
 
@@ -98,7 +98,7 @@ public sealed class LifecycleTests
         Assert.Equal([1, 2], lab.Holders(Vip));
 
         // The next run removes it at startup, before its router runs, then preempts back.
-        DaemonProcess again = lab.Start(1, Config(245), name: "r1-again");
+        VrrpdProcess again = lab.Start(1, Config(245), name: "r1-again");
         Assert.NotNull(again.WaitForLine(l => l.Contains($"Removed {Vip} from eth0, left behind by an earlier run", StringComparison.Ordinal), Settle));
         Assert.True(again.WaitForState("MASTER", Settle), again.Output);
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
@@ -116,7 +116,7 @@ public sealed class LifecycleTests
         File.WriteAllText($"{dir}/fifo.sh", $"#!/bin/sh\necho $$ > {dir}/fifo.pid\nexec sleep 60\n");
         File.SetUnixFileMode($"{dir}/check.sh", (UnixFileMode)0x1ED);
         File.SetUnixFileMode($"{dir}/fifo.sh", (UnixFileMode)0x1ED);
-        DaemonProcess r1 = lab.Start(1, $$"""
+        VrrpdProcess r1 = lab.Start(1, $$"""
             global_defs {
                 script_user root
                 notify_fifo {{dir}}/notify.fifo
@@ -162,7 +162,7 @@ public sealed class LifecycleTests
         string dir = lab.Directory;
         File.WriteAllText($"{dir}/stop.sh", $"#!/bin/sh\necho \"$*\" >> {dir}/stopped\n");
         File.SetUnixFileMode($"{dir}/stop.sh", (UnixFileMode)0x1ED);
-        DaemonProcess r1 = lab.Start(1, "global_defs {\n script_user root\n}\n" + Config(245, $"notify_stop \"{dir}/stop.sh ctrl-c\""));
+        VrrpdProcess r1 = lab.Start(1, "global_defs {\n script_user root\n}\n" + Config(245, $"notify_stop \"{dir}/stop.sh ctrl-c\""));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         Assert.Equal([1], lab.Holders(Vip));
         r1.Signal("INT");
@@ -178,7 +178,7 @@ public sealed class LifecycleTests
     public void An_address_deleted_while_master_is_put_back()
     {
         using var lab = new DaemonLab(1);
-        DaemonProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r1 = lab.Start(1, Config(245));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         Assert.Equal([1], lab.Holders(Vip));
         int mark = r1.LineCount;
@@ -192,7 +192,7 @@ public sealed class LifecycleTests
     public void Status_answers_in_text_and_json_and_says_when_no_daemon_listens()
     {
         using var lab = new DaemonLab(1);
-        DaemonProcess r1 = lab.Start(1, Config(245, "track_interface {\n lo\n }"));
+        VrrpdProcess r1 = lab.Start(1, Config(245, "track_interface {\n lo\n }"));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
 
         // Only root (the daemon's user) may connect: the socket is 0600.
@@ -238,7 +238,7 @@ public sealed class LifecycleTests
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(path));
         notify.ReceiveTimeout = 10_000;
-        DaemonProcess r1 = lab.Start(1, Config(245), environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
+        VrrpdProcess r1 = lab.Start(1, Config(245), environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
         Assert.StartsWith("READY=1", Receive(notify), StringComparison.Ordinal);
         r1.Signal("HUP");
         Assert.StartsWith("RELOADING=1", Receive(notify), StringComparison.Ordinal);
@@ -253,7 +253,7 @@ public sealed class LifecycleTests
     public void A_configuration_with_errors_does_not_start()
     {
         using var lab = new DaemonLab(1);
-        DaemonProcess r1 = lab.Start(1, Config(245, "bogus_keyword 1"));
+        VrrpdProcess r1 = lab.Start(1, Config(245, "bogus_keyword 1"));
         Assert.True(r1.WaitForExit(Settle));
         Assert.Equal(1, r1.ExitCode);
         Assert.Contains(r1.Lines, l => l.Contains($"{r1.ConfigFile}:8: unknown keyword 'bogus_keyword' in vrrp_instance mape", StringComparison.Ordinal));

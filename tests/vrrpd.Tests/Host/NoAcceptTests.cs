@@ -1,5 +1,5 @@
 using Vrrp.Linux;
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -19,8 +19,8 @@ public sealed class NoAcceptTests
         Assert.NotNull(AcceptModeFilter.FindNft());
         using var lab = new DaemonLab(3);
         string host = lab.Members[2];
-        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245, "no_accept"));
-        DaemonProcess r2 = lab.Start(2, FailoverTests.Config(240));
+        VrrpdProcess r1 = lab.Start(1, FailoverTests.Config(245, "no_accept"));
+        VrrpdProcess r2 = lab.Start(2, FailoverTests.Config(240));
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", TimeSpan.FromSeconds(10)), r2.Output);
         Assert.Equal([1], lab.Holders(FailoverTests.Vip));
@@ -50,7 +50,7 @@ public sealed class NoAcceptTests
         // As a daemon killed with no_accept leaves it.
         NetnsLab.Exec(lab.Members[0], $"{nft} \"{AcceptModeFilter.Script([Vrrp.Core.Wire.IpAddr.Parse(Vip)])}\"");
         Assert.Contains("table inet vrrpd", Nft(lab.Members[0]), StringComparison.Ordinal);
-        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245));
+        VrrpdProcess r1 = lab.Start(1, FailoverTests.Config(245));
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
         NetnsLab.WaitUntil(() => !Nft(lab.Members[0]).Contains("vrrpd", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the stale table to go");
         Assert.Equal(1, NetnsLab.Ping(lab.Members[0], Vip, count: 1));
@@ -61,7 +61,7 @@ public sealed class NoAcceptTests
     {
         using var lab = new DaemonLab(2);
         string host = lab.Members[1];
-        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245));
+        VrrpdProcess r1 = lab.Start(1, FailoverTests.Config(245));
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
         Assert.Equal(1, NetnsLab.Ping(host, Vip, count: 1));
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vrrpd.Control;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -11,7 +11,7 @@ public sealed class RuntimeStatusTests
     public void Status_and_the_runtime_request_report_collections_allocations_and_loop_iterations()
     {
         using var lab = new DaemonLab(1);
-        DaemonProcess r1 = lab.Start(1, FailoverTests.Config(245, interval: "0.05"));
+        VrrpdProcess r1 = lab.Start(1, FailoverTests.Config(245, interval: "0.05"));
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
 
         JsonElement first = r1.Status().GetProperty("runtime");
@@ -31,9 +31,9 @@ public sealed class RuntimeStatusTests
         Assert.InRange(between, 1, 64 * 1024);
     }
 
-    private static JsonElement Runtime(DaemonProcess daemon)
+    private static JsonElement Runtime(VrrpdProcess daemon)
     {
-        using JsonDocument document = JsonDocument.Parse(ControlClient.Request(daemon.ControlSocket, "runtime", TimeSpan.FromSeconds(5)));
+        using JsonDocument document = JsonDocument.Parse(daemon.Request("runtime"));
         return document.RootElement.Clone();
     }
 }

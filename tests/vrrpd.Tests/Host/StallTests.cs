@@ -1,4 +1,5 @@
 using System.Text;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -38,9 +39,9 @@ public sealed class StallTests
         using var lab = new DaemonLab(2);
         // r2 starts once r1 is Master, so that it never takes over in the initial election:
         // started together, r2 can be Master for a moment before r1's adverts arrive.
-        DaemonProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r1 = lab.Start(1, Config(245));
         Assert.True(WaitForAll(r1, "MASTER"), r1.Output);
-        DaemonProcess r2 = lab.Start(2, Config(240));
+        VrrpdProcess r2 = lab.Start(2, Config(240));
         Assert.True(WaitForAll(r2, "BACKUP", master: "10.9.0.1"), r2.Output);
 
         // Stopped for longer than Master_Down_Interval (3 × 50 ms + Skew_Time): when it resumes,
@@ -59,7 +60,7 @@ public sealed class StallTests
 
     // Every instance in the state (and, if given, having heard that Master: a Backup reports
     // BACKUP from startup on, before it has its Master's first advert).
-    private static bool WaitForAll(DaemonProcess daemon, string state, string? master = null)
+    private static bool WaitForAll(VrrpdProcess daemon, string state, string? master = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)

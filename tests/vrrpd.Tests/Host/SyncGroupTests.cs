@@ -1,4 +1,4 @@
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -56,8 +56,8 @@ public sealed class SyncGroupTests
             NetnsLab.Ip($"-n {ns} link set watched-peer up");
         }
         string r1Notify = Path.Combine(lab.Directory, "r1.notify");
-        DaemonProcess r1 = lab.Start(1, Config(245, r1Notify));
-        DaemonProcess r2 = lab.Start(2, Config(240, Path.Combine(lab.Directory, "r2.notify")));
+        VrrpdProcess r1 = lab.Start(1, Config(245, r1Notify));
+        VrrpdProcess r2 = lab.Start(2, Config(240, Path.Combine(lab.Directory, "r2.notify")));
         TimeSpan settle = TimeSpan.FromSeconds(10);
         foreach (string instance in new[] { "lan", "uplink" })
         {

@@ -1,4 +1,4 @@
-using Vrrpd.Lab;
+using Vrrp.Lab;
 
 namespace vrrpd.Tests.Host;
 
@@ -21,8 +21,8 @@ public sealed class VmacTests
     {
         using var lab = new DaemonLab(3);
         string host = lab.Members[2];
-        DaemonProcess r1 = lab.Start(1, Config(245));
-        DaemonProcess r2 = lab.Start(2, Config(240));
+        VrrpdProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r2 = lab.Start(2, Config(240));
 
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", TimeSpan.FromSeconds(10)), r2.Output);
@@ -48,7 +48,7 @@ public sealed class VmacTests
         // A clean stop removes the address and the macvlan.
         lab.SetCable(1, up: true);
         Assert.True(r1.WaitForState("MASTER", TimeSpan.FromSeconds(10)), r1.Output);
-        foreach (DaemonProcess d in new[] { r1, r2 })
+        foreach (VrrpdProcess d in new[] { r1, r2 })
         {
             d.Signal("TERM");
             Assert.True(d.WaitForExit(TimeSpan.FromSeconds(10)), d.Output);

@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Vrrp.Lab;
 using vrrpd.Tests.Host;
 
 namespace vrrpd.Tests.Scripts;
@@ -23,7 +24,7 @@ public sealed class NotifyEndToEndTests
         // Each call appends its arguments joined by '|' to the file named by its first argument.
         Script($"{dir}/rec.sh", $"out=$1; shift; IFS='|'; echo \"$*\" >> {dir}/$out");
         Script($"{dir}/fifo.sh", $"cat \"$1\" >> {dir}/fifo.out");
-        DaemonProcess r1 = lab.Start(1, $$"""
+        VrrpdProcess r1 = lab.Start(1, $$"""
             global_defs {
                 script_user root
                 enable_script_security
@@ -38,7 +39,7 @@ public sealed class NotifyEndToEndTests
                 notify "{{dir}}/rec.sh r1 any"
                 """)}}
             """);
-        DaemonProcess r2 = lab.Start(2, $$"""
+        VrrpdProcess r2 = lab.Start(2, $$"""
             global_defs {
                 script_user root
             }

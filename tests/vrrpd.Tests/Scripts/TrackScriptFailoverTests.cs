@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using Vrrp.Lab;
 using vrrpd.Tests.Host;
 
 namespace vrrpd.Tests.Scripts;
@@ -41,8 +42,8 @@ public sealed class TrackScriptFailoverTests
                 notify "{{dir}}/notify.sh https://chat.example.net/hooks/vrrp 10.9.0.2"
                 """)}}
             """;
-        DaemonProcess r1 = lab.Start(1, gateway);
-        DaemonProcess r2 = lab.Start(2, FailoverTests.Config(240));
+        VrrpdProcess r1 = lab.Start(1, gateway);
+        VrrpdProcess r2 = lab.Start(2, FailoverTests.Config(240));
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
 

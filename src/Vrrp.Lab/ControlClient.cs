@@ -1,11 +1,16 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vrrpd.Control;
+namespace Vrrp.Lab;
 
-/// <summary>The client side of the control socket: one request line, the whole reply.</summary>
-internal static class ControlClient
+/// <summary>
+/// The client side of vrrpd's control socket: one request line (<c>status</c>,
+/// <c>status json</c>, <c>runtime</c>), the whole reply. <c>vrrpd status</c> uses it, and so
+/// does <see cref="VrrpdProcess"/>.
+/// </summary>
+public static class ControlClient
 {
+    /// <summary>Sends <paramref name="request"/> to the daemon listening on <paramref name="path"/> and returns its reply.</summary>
     /// <exception cref="SocketException">No daemon listens on <paramref name="path"/>.</exception>
     public static string Request(string path, string request, TimeSpan timeout)
     {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace Vrrpd.Lab;
+namespace Vrrp.Lab;
 
 /// <summary>
 /// A throwaway lab of network namespaces for tests, benches and <c>vrrpd demo</c>: namespaces
