@@ -63,6 +63,9 @@ public readonly struct IpAddr : IEquatable<IpAddr>, IComparable<IpAddr>, ISpanFo
     /// <summary>True for an IPv6 link-local unicast address (fe80::/10).</summary>
     public bool IsIPv6LinkLocal => Family == IpFamily.IPv6 && (_high >> 54) == 0x3FA;
 
+    /// <summary>True for 0.0.0.0 and ::, the unspecified addresses.</summary>
+    public bool IsUnspecified => Family != IpFamily.None && _high == 0 && _low == 0;
+
     /// <summary>True for a multicast address (224.0.0.0/4 or ff00::/8).</summary>
     public bool IsMulticast => Family switch
     {

@@ -54,4 +54,26 @@ public enum ParseError : byte
     NotNeighborAdvertisement,
     /// <summary>A neighbour advertisement that breaks RFC 4861 7.1.2: multicast target, Solicited flag to a multicast destination, or a malformed option.</summary>
     BadNeighborAdvertisement,
+    /// <summary>
+    /// A VRRPv2 authentication type other than 0 (none), 1 (simple text) or 2 (IP Authentication
+    /// Header), the types RFC 3768 5.3.6 keeps from RFC 2338: Cisco's MD5 authentication (254, a
+    /// trailer after the addresses) among them. Not checked further.
+    /// </summary>
+    UnsupportedAuthType,
+    /// <summary>Bytes after the addresses (and the VRRPv2 authentication data) that the address count does not account for.</summary>
+    TrailingData,
+    /// <summary>
+    /// The frame carries its IP packet in an encapsulation vrrpd does not read (802.1ah PBB,
+    /// MPLS, or 802.1Q/802.1ad tags where untagged frames are expected).
+    /// </summary>
+    UnsupportedEncapsulation,
+    /// <summary>
+    /// The IP source address is unspecified (0.0.0.0 or ::). RFC 5798 5.1.1.1 (RFC 3768 5.1.1.1):
+    /// the source is the sending interface's primary address, and 6.4.3 compares it to elect the
+    /// Master; an unspecified source names no router, so even its priority 0 cannot be the current
+    /// Master's.
+    /// </summary>
+    ZeroSourceAddress,
+    /// <summary>A captured frame of a link type <c>vrrpd inspect</c> does not read (only Ethernet and Linux cooked captures are).</summary>
+    UnsupportedLinkType,
 }

@@ -86,12 +86,19 @@ public readonly ref struct VrrpAdvertisement
         if (version == 2 && family != IpFamily.IPv4) return ParseError.VersionFamilyMismatch;
         if (packet.Type != VrrpPacket.AdvertisementType) return ParseError.BadType;
 
+        // RFC 3768 5.3.6: type 0 (none); 1 and 2 are kept for RFC 2338's simple text and IP AH.
+        // Anything else (Cisco's MD5, 254, with a trailer of its own) is named before the length
+        // check, which it would fail for a reason that hides the real one.
+        if (version == 2 && packet.AuthType > (byte)VrrpAuthType.IpAuthenticationHeader) return ParseError.UnsupportedAuthType;
+
         int addressLength = family.AddressLength();
         int trailer = version == 2 ? VrrpPacket.Field.AuthDataLength : 0;
         int count = packet.AddressCount;
         if (count == 0) return ParseError.NoAddresses;
         // RFC 5798 7.1: the address count must match the length; keepalived is as strict.
-        if (VrrpPacket.Field.HeaderLength + count * addressLength + trailer != message.Length) return ParseError.AddressCountMismatch;
+        int expected = VrrpPacket.Field.HeaderLength + count * addressLength + trailer;
+        if (expected > message.Length) return ParseError.AddressCountMismatch;
+        if (expected < message.Length) return ParseError.TrailingData;
 
         if (version == 2)
         {

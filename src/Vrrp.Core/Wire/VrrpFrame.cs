@@ -135,12 +135,15 @@ public static class VrrpFrame
             EtherType.IPv6 => 6,
             _ => 0,
         };
-        if (expectedVersion == 0) return ParseError.UnsupportedEtherType;
+        if (expectedVersion == 0) return IsEncapsulation(ethernet.EtherType) ? ParseError.UnsupportedEncapsulation : ParseError.UnsupportedEtherType;
         ReadOnlySpan<byte> packet = ethernet.Payload;
         if (packet.IsEmpty) return ParseError.Truncated;
         if (packet[0] >> 4 != expectedVersion) return ParseError.BadIpVersion;
         return ParseIpPacket(packet, ethernet.Source, ethernet.Destination, out received);
     }
+
+    // EtherTypes that wrap another frame or packet: 802.1Q and 802.1ad tags, 802.1ah PBB, MPLS.
+    private static bool IsEncapsulation(EtherType type) => (ushort)type is 0x8100 or 0x88A8 or 0x9100 or 0x88E7 or 0x8847 or 0x8848;
 
     /// <summary>
     /// Parses and checks an IP packet starting at the IPv4 or IPv6 header (what a raw IPv4
@@ -186,6 +189,9 @@ public static class VrrpFrame
                 return ParseError.BadIpVersion;
         }
 
+        // RFC 5798 5.1.1.1, 6.4.3: the source is the sender's primary address, what elections
+        // compare; 0.0.0.0 (Huawei sends its priority 0 so) or :: names no router.
+        if (source.IsUnspecified) return ParseError.ZeroSourceAddress;
         // RFC 5798 7.1 (RFC 3768 7.1): a TTL or hop limit other than 255 may have crossed a router.
         if (hopLimit != RequiredHopLimit) return ParseError.BadTtl;
         // RFC 5798 5.1.2.1: the IPv6 source of an advertisement to the multicast group is the

@@ -15,6 +15,8 @@ internal enum FrameKind
     Arp,
     /// <summary>ICMPv6 neighbour advertisement.</summary>
     NeighborAdvertisement,
+    /// <summary>A frame vrrpd cannot look into: an unsupported link type or encapsulation (listed with the reason).</summary>
+    Unreadable,
     /// <summary>Anything else; counted, not listed.</summary>
     Other,
 }
@@ -47,14 +49,28 @@ internal sealed class FrameReport
     public MacAddress? TargetMac { get; set; }
     public NeighborAdvertisementFlags? Flags { get; set; }
 
+    /// <summary>For an unreadable encapsulation, the EtherType that carries it.</summary>
+    public ushort? CarrierEtherType { get; set; }
+
     /// <summary>Decodes a captured frame of the given link type.</summary>
     public static FrameReport Decode(CaptureRecord record)
     {
         FrameReport report = new() { Record = record };
         byte[]? frame = ToEthernet(record.LinkType, record.Data, out bool hasDestinationMac);
-        if (frame is null || frame.Length < EthernetFrame.Field.HeaderLength) return report;
+        if (frame is null)
+        {
+            (report.Kind, report.Error) = (FrameKind.Unreadable, ParseError.UnsupportedLinkType);
+            return report;
+        }
+        if (frame.Length < EthernetFrame.Field.HeaderLength) return report;
 
         var etherType = (EtherType)BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(EthernetFrame.Field.EtherType));
+        if (VrrpFrame.TryParse(frame, out _) == ParseError.UnsupportedEncapsulation)
+        {
+            (report.Kind, report.Error, report.CarrierEtherType) = (FrameKind.Unreadable, ParseError.UnsupportedEncapsulation, (ushort)etherType);
+            report.SourceMac = MacAddress.FromBytes(frame.AsSpan(EthernetFrame.Field.Source));
+            return report;
+        }
         ReadOnlySpan<byte> ip = frame.AsSpan(EthernetFrame.Field.HeaderLength);
         switch (etherType)
         {

@@ -43,11 +43,8 @@ internal static class InspectCommand
             try
             {
                 CaptureReader reader = CaptureReader.Open(new BufferedStream(stream, 64 * 1024));
-                if (reader.LinkType is uint linkType && linkType is not (1 or 113 or 276))
-                {
-                    error.WriteLine($"vrrpd inspect: {path}: link type {linkType} is not supported (Ethernet, Linux cooked SLL and SLL2 are)");
-                    return 1;
-                }
+                // A link type it cannot read is reported frame by frame (UnsupportedLinkType), so a
+                // pcapng with several interfaces still shows the frames it can read.
                 Summary summary = json ? WriteJson(reader, output) : WriteText(reader, output);
                 if (!json) output.WriteLine(summary.ToString());
                 if (reader.Warning is string warning) error.WriteLine($"vrrpd inspect: {path}: {warning}; the frames before it are shown");
@@ -75,7 +72,7 @@ internal static class InspectCommand
 
     private sealed class Summary
     {
-        public int Frames, Vrrp, InvalidVrrp, Arp, InvalidArp, Na, InvalidNa, Other;
+        public int Frames, Vrrp, InvalidVrrp, Arp, InvalidArp, Na, InvalidNa, Unreadable, Other;
 
         public void Count(FrameReport report)
         {
@@ -86,12 +83,14 @@ internal static class InspectCommand
                 case FrameKind.GratuitousArp: Arp++; break;
                 case FrameKind.Arp: Arp++; InvalidArp++; break;
                 case FrameKind.NeighborAdvertisement: Na++; if (!report.Valid) InvalidNa++; break;
+                case FrameKind.Unreadable: Unreadable++; break;
                 default: Other++; break;
             }
         }
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Frames} frames: {Vrrp} VRRP ({InvalidVrrp} invalid), {Arp} gratuitous ARP ({InvalidArp} invalid), {Na} neighbour advertisements ({InvalidNa} invalid), {Other} other");
+            $"{Frames} frames: {Vrrp} VRRP ({InvalidVrrp} invalid), {Arp} gratuitous ARP ({InvalidArp} invalid), {Na} neighbour advertisements ({InvalidNa} invalid), {Other} other")
+            + (Unreadable > 0 ? string.Create(CultureInfo.InvariantCulture, $", {Unreadable} not read (link type or encapsulation)") : "");
     }
 
     private static Summary WriteText(CaptureReader reader, TextWriter output)
@@ -128,6 +127,9 @@ internal static class InspectCommand
                 break;
             case FrameKind.Arp:
                 line.Append(CultureInfo.InvariantCulture, $"ARP{mac}");
+                break;
+            case FrameKind.Unreadable:
+                line.Append(r.CarrierEtherType is ushort type ? $"ethertype 0x{type:x4}{mac}" : $"link type {r.Record.LinkType}");
                 break;
             case FrameKind.NeighborAdvertisement:
                 line.Append(CultureInfo.InvariantCulture, $"NA {r.Source}{mac} > {r.Destination}");
@@ -181,6 +183,7 @@ internal static class InspectCommand
             FrameKind.Vrrp => "vrrp",
             FrameKind.GratuitousArp => "garp",
             FrameKind.Arp => "arp",
+            FrameKind.Unreadable => "unreadable",
             _ => "na",
         });
         w.WriteBoolean("valid", r.Valid);

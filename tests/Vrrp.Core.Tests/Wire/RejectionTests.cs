@@ -87,6 +87,46 @@ public class RejectionTests
         Assert.Equal(ParseError.BadTtl, Parse(With(V6, Ip + 7, 254)));
     }
 
+    // A VRRPv2 frame with bytes appended inside the IP packet (its length and checksums fixed).
+    private static byte[] WithTrailer(byte[] frame, int bytes, byte authType)
+    {
+        byte[] longer = [.. frame, .. Enumerable.Range(1, bytes).Select(i => (byte)i)];
+        longer[Ip + 20 + 4] = authType;
+        BinaryPrimitives.WriteUInt16BigEndian(longer.AsSpan(Ip + 2), (ushort)(longer.Length - Ip));
+        return FixVrrpChecksum(FixIpv4HeaderChecksum(longer));
+    }
+
+    [Fact]
+    public void Unknown_auth_type_and_a_trailer_have_reasons_of_their_own()
+    {
+        // Cisco's VRRPv2 MD5 authentication: type 254 and a 30-byte trailer after the addresses.
+        Assert.Equal(ParseError.UnsupportedAuthType, Parse(WithTrailer(V2, 30, 254)));
+        Assert.Equal(ParseError.UnsupportedAuthType, Parse(FixVrrpChecksum(With(V2, Ip + 20 + 4, 3))));
+        // Types 1 (simple text) and 2 (IP AH) are RFC 2338's, still named by RFC 3768 5.3.6.
+        Assert.Equal(ParseError.None, Parse(FixVrrpChecksum(With(V2, Ip + 20 + 4, 2))));
+        Assert.Equal(ParseError.TrailingData, Parse(WithTrailer(V2, 4, 0)));
+    }
+
+    [Fact]
+    public void Unspecified_source_is_refused()
+    {
+        byte[] frame = V2;
+        frame.AsSpan(Ip + 12, 4).Clear();
+        Assert.Equal(ParseError.ZeroSourceAddress, Parse(FixVrrpChecksum(FixIpv4HeaderChecksum(frame))));
+        byte[] v6 = V6;
+        v6.AsSpan(Ip + 8, 16).Clear();
+        IpAddr.Parse("2001:db8::2").WriteTo(v6.AsSpan(Ip + 24));
+        Assert.Equal(ParseError.ZeroSourceAddress, Parse(FixVrrpChecksum(v6)));
+    }
+
+    [Theory]
+    [InlineData(0x88, 0xE7)] // 802.1ah PBB
+    [InlineData(0x81, 0x00)] // 802.1Q
+    [InlineData(0x88, 0xA8)] // 802.1ad
+    [InlineData(0x88, 0x47)] // MPLS
+    public void Encapsulations_not_read_are_named(byte high, byte low) =>
+        Assert.Equal(ParseError.UnsupportedEncapsulation, Parse(With(With(V2, 12, high), 13, low)));
+
     [Fact]
     public void Ipv6_source_must_be_link_local()
     {
@@ -118,7 +158,7 @@ public class RejectionTests
         Assert.Equal(ParseError.BadChecksum, Parse(With(V2, v4 + 7, 0x4d)));
         Assert.Equal(ParseError.BadChecksum, Parse(With(V6, v6 + 7, 0x5b)));
         Assert.Equal(ParseError.AddressCountMismatch, Parse(FixVrrpChecksum(With(V3, v4 + 3, 3))));
-        Assert.Equal(ParseError.AddressCountMismatch, Parse(FixVrrpChecksum(With(V3, v4 + 3, 1))));
+        Assert.Equal(ParseError.TrailingData, Parse(FixVrrpChecksum(With(V3, v4 + 3, 1))));
         Assert.Equal(ParseError.AddressCountMismatch, Parse(FixVrrpChecksum(With(V2, v4 + 3, 2))));
         Assert.Equal(ParseError.NoAddresses, Parse(FixVrrpChecksum(With(V3, v4 + 3, 0))));
         Assert.Equal(ParseError.ZeroAdvertInterval, Parse(FixVrrpChecksum(With(V3, v4 + 5, 0))));

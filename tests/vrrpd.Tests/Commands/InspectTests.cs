@@ -314,14 +314,40 @@ public class InspectTests
     }
 
     [Fact]
-    public void Unsupported_link_type_is_refused()
+    public void Unsupported_link_type_is_reported_frame_by_frame()
     {
-        string path = TempFile(Pcap([[0x45, 0, 0, 20]], bigEndian: false, nanosecond: false, linkType: 101));
+        // Frame Relay (107): nothing in it can be read, but the file is, and every frame says why.
+        string path = TempFile(Pcap([[0x45, 0, 0, 20], [0x45, 0, 0, 20]], bigEndian: false, nanosecond: false, linkType: 107));
         try
         {
-            var (exitCode, _, error) = Inspect(path);
-            Assert.Equal(1, exitCode);
-            Assert.Contains("link type 101 is not supported", error);
+            var (exitCode, output, _) = Inspect(path);
+            Assert.Equal(0, exitCode);
+            string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.EndsWith("link type 107 INVALID UnsupportedLinkType", lines[0], StringComparison.Ordinal);
+            Assert.EndsWith(", 2 not read (link type or encapsulation)", lines[2], StringComparison.Ordinal);
+            var (_, json, _) = Inspect(path, "--json");
+            Assert.All(Json(json), f => Assert.Equal("UnsupportedLinkType", f.GetProperty("error").GetString()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Vrrp_inside_pbb_is_named_not_skipped()
+    {
+        // 802.1ah: B-DA, B-SA, EtherType 0x88e7, I-TAG, then the customer's Ethernet frame.
+        byte[] inner = VectorFrames()[0].Frame;
+        byte[] pbb = [.. inner.AsSpan(0, 12), 0x88, 0xE7, 0, 0, 0, 1, .. inner];
+        string path = TempFile(Pcap([pbb], bigEndian: false, nanosecond: false));
+        try
+        {
+            var (exitCode, output, _) = Inspect(path);
+            Assert.Equal(0, exitCode);
+            Assert.Contains("ethertype 0x88e7", output, StringComparison.Ordinal);
+            Assert.Contains("INVALID UnsupportedEncapsulation", output, StringComparison.Ordinal);
         }
         finally
         {
