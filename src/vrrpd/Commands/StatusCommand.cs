@@ -42,8 +42,12 @@ internal static class StatusCommand
             output.Write(reply);
             return 0;
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.ConnectionRefused
-            or SocketError.AccessDenied || e.ErrorCode == 2)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied || e.NativeErrorCode == 13)
+        {
+            errors.WriteLine($"vrrpd status: permission denied on {path} ({e.Message}): the control socket is mode 0600, for the daemon's user (root); run vrrpd status as that user");
+            return 1;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.ConnectionRefused || e.ErrorCode == 2)
         {
             errors.WriteLine($"vrrpd status: no vrrpd is listening on {path} ({e.Message}); is the daemon running, and with this --control-socket?");
             return 1;

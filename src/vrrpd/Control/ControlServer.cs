@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Microsoft.Extensions.Logging;
 using Vrrp.Linux.Hosting;
 using Vrrpd.Logging;
@@ -19,7 +20,14 @@ namespace Vrrpd.Control;
 internal sealed class ControlServer : IDisposable
 {
     private const int MaxRequestBytes = 256;
+    private const int MaxConnections = 64;
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(1);
+    private readonly LogRateLimit _errors = new(TimeSpan.FromSeconds(10));
+    private SafeFileHandle? _reserve = OpenReserve();
+    private int _connections;
+    private long _shed;
     private readonly Socket _listener;
     private readonly VrrpHost _host;
     private readonly string _configFile;
@@ -88,14 +96,20 @@ internal sealed class ControlServer : IDisposable
         }
     }
 
+    // Accepting never spins and never lets clients exhaust descriptors: a connection must send
+    // its request within IdleTimeout, at most MaxConnections are served at once (more are told
+    // so and closed), and when the process runs out of descriptors (EMFILE) one kept in reserve
+    // is given up to accept and close the waiting connection, then the loop backs off.
     private async Task AcceptLoopAsync()
     {
+        TimeSpan backoff = TimeSpan.Zero;
         while (!_stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
                 client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                backoff = TimeSpan.Zero;
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -103,10 +117,79 @@ internal sealed class ControlServer : IDisposable
             }
             catch (SocketException e)
             {
-                Log.ControlError(_log, e.Message);
+                if (e.SocketErrorCode == SocketError.TooManyOpenSockets || e.NativeErrorCode is 23 or 24) // ENFILE, EMFILE
+                    ShedWithReserve();
+                if (_errors.ShouldLog(out long suppressed))
+                    Log.ControlError(_log, suppressed == 0 ? e.Message : $"{e.Message} (+{suppressed} not logged)");
+                backoff = backoff == TimeSpan.Zero ? MinBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                try
+                {
+                    await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            {
+                _ = Task.Run(() => RefuseAsync(client));
                 continue;
             }
             _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    // Out of descriptors: free the reserve, take the waiting connections off the queue and close
+    // them (they would wake the accept loop again and again), then take the reserve back.
+    private void ShedWithReserve()
+    {
+        _reserve?.Dispose();
+        _reserve = null;
+        try
+        {
+            for (int i = 0; i < MaxConnections && _listener.Poll(0, SelectMode.SelectRead); i++)
+                _listener.Accept().Dispose();
+        }
+        catch (SocketException)
+        {
+        }
+        _reserve = OpenReserve();
+        Interlocked.Increment(ref _shed);
+    }
+
+    private static SafeFileHandle? OpenReserve()
+    {
+        try
+        {
+            return File.OpenHandle("/dev/null");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task RefuseAsync(Socket client)
+    {
+        try
+        {
+            using (client)
+            {
+                await client.SendAsync("error: too many control connections; try again\n"u8.ToArray(), SocketFlags.None).ConfigureAwait(false);
+                // Closing with the request unread would reset the connection before the client reads why.
+                client.Shutdown(SocketShutdown.Send);
+                using var drain = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                await client.ReceiveAsync(new byte[MaxRequestBytes], SocketFlags.None, drain.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
         }
     }
 
@@ -117,14 +200,23 @@ internal sealed class ControlServer : IDisposable
         {
             try
             {
-                string? request = await ReadLineAsync(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true))).ConfigureAwait(false);
+                string? request;
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+                {
+                    idle.CancelAfter(IdleTimeout);
+                    request = await ReadLineAsync(PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true)), idle.Token).ConfigureAwait(false);
+                }
                 byte[] reply = await AnswerAsync(request).ConfigureAwait(false);
                 await stream.WriteAsync(reply).ConfigureAwait(false);
                 client.Shutdown(SocketShutdown.Send);
             }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
-                // The client went away; nothing to tell it.
+                // The client went away or said nothing in time; nothing to tell it.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _connections);
             }
         }
     }
@@ -170,11 +262,11 @@ internal sealed class ControlServer : IDisposable
     }
 
     // One request line, framed by the pipe: bytes up to '\n' (or the end), at most MaxRequestBytes.
-    private static async Task<string?> ReadLineAsync(PipeReader reader)
+    private static async Task<string?> ReadLineAsync(PipeReader reader, CancellationToken cancel)
     {
         while (true)
         {
-            ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+            ReadResult result = await reader.ReadAsync(cancel).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             SequencePosition? newline = buffer.PositionOf((byte)'\n');
             if (newline is not null || result.IsCompleted || buffer.Length > MaxRequestBytes)
@@ -201,5 +293,9 @@ internal sealed class ControlServer : IDisposable
         {
         }
         _stop.Dispose();
+        _reserve?.Dispose();
     }
+
+    /// <summary>Connections closed unanswered because the process was out of descriptors.</summary>
+    public long Shed => Interlocked.Read(ref _shed);
 }
