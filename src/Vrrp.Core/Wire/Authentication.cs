@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Vrrp.Core.Wire;
@@ -29,7 +30,8 @@ public static class Authentication
         WritePasswordData(expectedPassword, expected);
         Span<byte> received = stackalloc byte[DataLength];
         WritePasswordData(advert.AuthData, received);
-        return expected.SequenceEqual(received) ? ParseError.None : ParseError.AuthMismatch;
+        // Constant time: how long the comparison takes says nothing of how many bytes matched.
+        return CryptographicOperations.FixedTimeEquals(expected, received) ? ParseError.None : ParseError.AuthMismatch;
     }
 
     /// <summary>Writes <paramref name="password"/> as 8 bytes of authentication data: truncated, zero padded.</summary>

@@ -31,6 +31,9 @@ internal static class DaemonCommand
             return 1;
         }
 
+        if (!options.KeepCapabilities)
+            Privileges.Restrict(loaded.Config, log);
+
         using var notifications = new NotificationSink(log);
         using var scripts = new TrackScriptSource(log);
         PidFile? pidFile = null;

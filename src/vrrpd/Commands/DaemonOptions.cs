@@ -36,6 +36,9 @@ internal sealed record DaemonOptions
     /// <summary><c>-i ID</c>: the id <c>@ID</c> configuration lines are compared with.</summary>
     public string? ConfigId { get; init; }
 
+    /// <summary><c>--keep-capabilities</c>: do not give up capabilities the daemon does not need.</summary>
+    public bool KeepCapabilities { get; init; }
+
     /// <summary>The file to read: <c>-f</c>, else /etc/vrrpd/vrrpd.conf if it exists, else /etc/keepalived/keepalived.conf.</summary>
     public string ResolveConfigFile(Func<string, bool> fileExists) =>
         ConfigFile ?? (fileExists(DefaultConfigFile) ? DefaultConfigFile : KeepalivedConfigFile);
@@ -153,6 +156,9 @@ internal sealed record DaemonOptions
                 return true;
             case "-D" or "--log-detail":
                 options = options with { LogDetail = true };
+                return true;
+            case "--keep-capabilities":
+                options = options with { KeepCapabilities = true };
                 return true;
             default:
                 return Array.IndexOf(IgnoredFlags, flag) >= 0;

@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(63, LogLevel.Warning, "Notifications did not finish within {Seconds} s of shutdown")]
     public static partial void NotifyTimeout(ILogger logger, double seconds);
+
+    [LoggerMessage(90, LogLevel.Information, "Capabilities reduced to {Mask} (CAP_NET_RAW, CAP_NET_ADMIN and what scripts need: {Why})")]
+    public static partial void CapabilitiesDropped(ILogger logger, string mask, string why);
+
+    [LoggerMessage(91, LogLevel.Information, "Capabilities kept: {Why}, and a root script may need any of them (--keep-capabilities says so for good)")]
+    public static partial void CapabilitiesKept(ILogger logger, string why);
 }
