@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Vrrp.Bench.Netlab;
+using Vrrp.Lab;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -33,14 +34,14 @@ if (!Environment.IsPrivilegedProcess)
     return 2;
 }
 
-string root = FindRepositoryRoot() ?? Directory.GetCurrentDirectory();
-string vrrpd = options.Vrrpd ?? Path.Combine(root, "artifacts", "bin", "vrrpd");
+string root = Repository.Find(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+string vrrpd = options.Vrrpd ?? Repository.PublishedVrrpdUnder(root);
 foreach (DaemonKind kind in options.Daemons.Where(k => k != DaemonKind.Floor))
 {
     string program = kind == DaemonKind.Keepalived ? options.Keepalived : vrrpd;
     if (!File.Exists(program))
     {
-        Console.Error.WriteLine($"netlab: {program} not found{(kind == DaemonKind.Vrrpd ? " (dotnet publish src/vrrpd -c Release -o artifacts/bin, or --vrrpd PATH, or --daemons keepalived)" : "")}");
+        Console.Error.WriteLine($"netlab: {program} not found{(kind == DaemonKind.Vrrpd ? $" ({Repository.PublishCommand}, or --vrrpd PATH, or --daemons keepalived)" : "")}");
         return 2;
     }
 }
@@ -121,10 +122,3 @@ if (options.Append && exitCode == 0)
     ScenarioRunner.Log($"appended to {readme}");
 }
 return exitCode;
-
-static string? FindRepositoryRoot()
-{
-    for (DirectoryInfo? d = new(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
-        if (File.Exists(Path.Combine(d.FullName, "Vrrp.sln"))) return d.FullName;
-    return null;
-}

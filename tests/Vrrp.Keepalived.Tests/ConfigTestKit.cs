@@ -58,32 +58,4 @@ internal static class ConfigTestKit
     }
 
     public static string SamplePath(string name) => Path.Combine(AppContext.BaseDirectory, "Samples", name);
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Vrrp.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("Vrrp.sln not found above " + AppContext.BaseDirectory);
-    }
-}
-
-/// <summary>A temporary directory for configuration files, removed afterwards.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vrrpd-config-" + Guid.NewGuid().ToString("N"));
-
-    public string Write(string relative, string text)
-    {
-        string full = System.IO.Path.Combine(Path, relative);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-        return full;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
 }

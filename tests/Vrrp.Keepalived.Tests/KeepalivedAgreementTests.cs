@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vrrp.Keepalived;
+using Vrrp.Lab;
 using static Vrrp.Keepalived.Tests.ConfigTestKit;
 
 namespace Vrrp.Keepalived.Tests;
@@ -76,8 +77,8 @@ public class KeepalivedAgreementTests(KeepalivedNamespace keepalived) : IClassFi
     public void Keepalived_accepts_the_mape_gateway_example()
     {
         // Point the scripts at the repository's copies; keepalived checks that they exist.
-        string examples = Path.Combine(RepoRoot(), "examples");
-        using var dir = new TempDir();
+        string examples = Path.Combine(Repository.Root, "examples");
+        using var dir = new TempDirectory();
         string text = File.ReadAllText(Path.Combine(examples, "mape-gateway.conf")).Replace("/etc/vrrpd/", examples + "/", StringComparison.Ordinal)
             // The checkout's directories need not meet script security; that is the deployment's business.
             .Replace("    enable_script_security", "    # enable_script_security", StringComparison.Ordinal);
@@ -108,7 +109,7 @@ public class KeepalivedAgreementTests(KeepalivedNamespace keepalived) : IClassFi
     [MemberData(nameof(RejectedByBoth))]
     public void Both_reject_broken_configurations(string text)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string file = dir.Write("keepalived.conf", text);
         Assert.False(ConfigLoader.LoadFile(file).Success);
         var (exit, output) = keepalived.CheckWithKeepalived(file);

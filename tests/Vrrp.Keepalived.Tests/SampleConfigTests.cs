@@ -1,6 +1,7 @@
 using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
 using Vrrp.Keepalived;
+using Vrrp.Lab;
 using static Vrrp.Keepalived.Tests.ConfigTestKit;
 
 namespace Vrrp.Keepalived.Tests;
@@ -145,7 +146,7 @@ public class SampleConfigTests
     [Fact]
     public void Mape_gateway_example_is_the_setting_it_was_made_for()
     {
-        ConfigLoadResult result = ConfigLoader.LoadFile(Path.Combine(RepoRoot(), "examples", "mape-gateway.conf"));
+        ConfigLoadResult result = ConfigLoader.LoadFile(Path.Combine(Repository.Root, "examples", "mape-gateway.conf"));
         Assert.True(result.Success, string.Join('\n', result.Diagnostics));
         Assert.Empty(result.Diagnostics);
         KeepalivedConfig config = result.Config!;
@@ -165,6 +166,6 @@ public class SampleConfigTests
         Assert.Equal("/etc/vrrpd/check-mape-egress.sh", check.Command.Arguments[0]);
         Assert.True(config.Global.EnableScriptSecurity);
         foreach (string script in (string[])["check-mape-egress.sh", "notify-webhook.sh"])
-            Assert.True(File.Exists(Path.Combine(RepoRoot(), "examples", script)), script);
+            Assert.True(File.Exists(Path.Combine(Repository.Root, "examples", script)), script);
     }
 }

@@ -1,4 +1,5 @@
 using Vrrp.Keepalived;
+using Vrrp.Lab;
 using static Vrrp.Keepalived.Tests.ConfigTestKit;
 
 namespace Vrrp.Keepalived.Tests;
@@ -178,7 +179,7 @@ public class SourceReaderTests
     [Fact]
     public void Include_reads_files_relative_to_the_including_file_with_globs_and_braces()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string main = dir.Write("etc/keepalived.conf", "include conf.d/*.conf\ninclude extra/{b,a}.inc\nlast\n");
         dir.Write("etc/conf.d/20-second.conf", "second\n");
         dir.Write("etc/conf.d/10-first.conf", "first\ninclude ../extra/nested.inc\n");
@@ -200,7 +201,7 @@ public class SourceReaderTests
     [Fact]
     public void Include_inside_a_block_contributes_to_the_block()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string main = dir.Write("k.conf", "vrrp_instance A {\n  include a-body.conf\n}\n");
         dir.Write("a-body.conf", "interface eth0\nvirtual_router_id 7\nvirtual_ipaddress { 10.0.0.7 }\n");
         ConfigLoadResult result = ConfigLoader.LoadFile(main);
@@ -211,7 +212,7 @@ public class SourceReaderTests
     [Fact]
     public void A_missing_include_is_a_warning_as_in_keepalived_but_an_error_with_includea()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string main = dir.Write("k.conf", "include missing.conf\ninclude conf.d/*.conf\nincludea strict.conf\n");
         var diagnostics = new DiagnosticBag();
         new SourceReader(diagnostics, "x").ReadMain(main);
@@ -224,7 +225,7 @@ public class SourceReaderTests
     [Fact]
     public void An_include_loop_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string main = dir.Write("a.conf", "include b.conf\n");
         dir.Write("b.conf", "x\ninclude a.conf\n");
         var diagnostics = new DiagnosticBag();
@@ -240,7 +241,7 @@ public class SourceReaderTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Executable_files_are_not_read_as_configuration()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string main = dir.Write("k.conf", "include *.sh\nafter\n");
         string script = dir.Write("x.sh", "echo not configuration\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -1,4 +1,5 @@
 using System.Collections;
+using Vrrp.Lab;
 
 namespace Vrrp.Linux.Tests;
 
@@ -34,24 +35,6 @@ public sealed class ChildProcessTests : IDisposable
     {
         string line = File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         return Convert.ToUInt64(line[(field.Length + 1)..].Trim(), 16);
-    }
-
-    /// <summary>Processes (not zombies) whose process group is <paramref name="pgid"/>.</summary>
-    private static List<int> Members(int pgid)
-    {
-        var members = new List<int>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            try
-            {
-                string stat = File.ReadAllText($"{dir}/stat");
-                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[2]) == pgid && fields[0] != "Z") members.Add(pid);
-            }
-            catch (IOException) { }
-        }
-        return members;
     }
 
     private static void WaitUntil(Func<bool> condition, string what)
@@ -112,11 +95,11 @@ public sealed class ChildProcessTests : IDisposable
     public void SignalGroupReachesGrandchildren()
     {
         using ChildProcess child = Start("/bin/sh", "-c", "sleep 60 & sleep 60 & wait");
-        WaitUntil(() => Members(child.Id).Count == 3, "the shell and its two sleeps");
+        WaitUntil(() => ProcessTable.GroupMembers(child.Id).Count == 3, "the shell and its two sleeps");
         Assert.False(child.WaitForExit(TimeSpan.FromMilliseconds(100)));
         Assert.True(child.SignalGroup(ProcessGroup.SIGKILL));
         Assert.Equal(9, child.Reap().Signal);
-        WaitUntil(() => Members(child.Id).Count == 0, "the group to be gone");
+        WaitUntil(() => ProcessTable.GroupMembers(child.Id).Count == 0, "the group to be gone");
     }
 
     [Fact]

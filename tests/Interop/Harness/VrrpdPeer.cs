@@ -18,7 +18,7 @@ internal sealed class VrrpdPeer(InteropLab lab, int port, string name, string ns
     {
         Spec = spec;
         if (!File.Exists(Repo.Vrrpd))
-            throw new InvalidOperationException($"{Repo.Vrrpd} is missing: dotnet publish src/vrrpd -c Release -o artifacts/bin");
+            throw new InvalidOperationException($"{Repo.Vrrpd} is missing: {Repository.PublishCommand}");
         _daemon = VrrpdProcess.Start(Repo.Vrrpd, Namespace, Directory, "vrrpd", configuration);
     }
 

@@ -110,7 +110,7 @@ public sealed partial class SettingTests
     /// <summary>examples/mape-gateway.conf with the test's script paths, timings and address.</summary>
     private static string GatewayConfiguration(string check, string notify)
     {
-        string text = File.ReadAllText(Path.Combine(Repo.Root, "examples", "mape-gateway.conf"));
+        string text = File.ReadAllText(Path.Combine(Repository.Root, "examples", "mape-gateway.conf"));
         string Replace(string text, string pattern, string replacement)
         {
             string result = Regex.Replace(text, pattern, replacement, RegexOptions.Multiline);

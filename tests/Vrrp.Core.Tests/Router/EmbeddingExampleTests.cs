@@ -1,50 +1,25 @@
-using System.Text.RegularExpressions;
 using Vrrp.Core.Router;
 using Vrrp.Core.Wire;
+using Vrrp.Lab;
 
 namespace Vrrp.Core.Tests.Router;
 
-public partial class EmbeddingExampleTests
+public class EmbeddingExampleTests
 {
-    private static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Vrrp.sln"))) directory = Path.GetDirectoryName(directory);
-        return directory ?? throw new InvalidOperationException("Vrrp.sln not found above the test binaries");
-    }
-
-    private static string Dedent(IEnumerable<string> lines)
-    {
-        List<string> list = [.. lines];
-        int indent = list.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Join('\n', list.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim('\n');
-    }
-
-    [GeneratedRegex(@"<!-- embedding-example -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeBlock();
-
-    [GeneratedRegex(@"<!-- embedding-transport -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex TransportBlock();
-
     [Fact]
     public void Readme_example_is_the_tested_code_and_under_40_lines()
     {
-        string root = RepositoryRoot();
-        string readme = File.ReadAllText(Path.Combine(root, "src", "Vrrp.Core", "README.md")).Replace("\r\n", "\n");
-        Match block = ReadmeBlock().Match(readme);
-        Assert.True(block.Success, "README.md has no csharp block after <!-- embedding-example -->");
-        string[] source = File.ReadAllText(Path.Combine(root, "tests", "Vrrp.Core.Tests", "Router", "EmbeddingExample.cs")).Replace("\r\n", "\n").Split('\n');
-        int start = Array.FindIndex(source, l => l.Trim() == "// <embedding-example>");
-        int end = Array.FindIndex(source, l => l.Trim() == "// </embedding-example>");
-        string tested = Dedent(source[(start + 1)..end]);
-        Assert.Equal(tested, block.Groups["code"].Value.Trim('\n'));
+        string readme = Path.Combine(Repository.Root, "src", "Vrrp.Core", "README.md");
+        string source = Path.Combine(Repository.Root, "tests", "Vrrp.Core.Tests", "Router", "EmbeddingExample.cs");
+        string? block = ReadmeExample.Block(readme, "embedding-example");
+        Assert.True(block is not null, "README.md has no csharp block after <!-- embedding-example -->");
+        string tested = ReadmeExample.Marked(source, "embedding-example");
+        Assert.Equal(tested, block);
         Assert.True(tested.Split('\n').Length < 40, $"the example has {tested.Split('\n').Length} lines");
         // The transport it uses is in the README too: nothing the example needs lives only in the tests.
-        Match transport = TransportBlock().Match(readme);
-        Assert.True(transport.Success, "README.md has no csharp block after <!-- embedding-transport -->");
-        int from = Array.FindIndex(source, l => l.Trim() == "// <embedding-transport>");
-        int to = Array.FindIndex(source, l => l.Trim() == "// </embedding-transport>");
-        Assert.Equal(Dedent(source[(from + 1)..to]), transport.Groups["code"].Value.Trim('\n'));
+        string? transport = ReadmeExample.Block(readme, "embedding-transport");
+        Assert.True(transport is not null, "README.md has no csharp block after <!-- embedding-transport -->");
+        Assert.Equal(ReadmeExample.Marked(source, "embedding-transport"), transport);
     }
 
     [Fact]

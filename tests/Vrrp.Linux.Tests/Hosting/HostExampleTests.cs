@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Vrrp.Core.Wire;
+using Vrrp.Lab;
 using Vrrp.Linux.Netlink;
 
 namespace Vrrp.Linux.Tests.Hosting;
@@ -9,22 +9,15 @@ namespace Vrrp.Linux.Tests.Hosting;
 /// becomes Master, its address appears, the peer namespace hears its advertisements, and
 /// stopping it sends priority 0 and removes the address.
 /// </summary>
-public sealed partial class HostExampleTests
+public sealed class HostExampleTests
 {
-    [GeneratedRegex(@"<!-- host-example -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeBlock();
-
     [Fact]
     public void Readme_example_is_the_tested_code()
     {
-        string root = Repository.Root;
-        string readme = File.ReadAllText(Path.Combine(root, "src", "Vrrp.Linux", "README.md")).Replace("\r\n", "\n");
-        Match block = ReadmeBlock().Match(readme);
-        Assert.True(block.Success, "src/Vrrp.Linux/README.md has no csharp block after <!-- host-example -->");
-        string[] source = File.ReadAllText(Path.Combine(root, "tests", "Vrrp.Linux.Tests", "Hosting", "HostExample.cs")).Replace("\r\n", "\n").Split('\n');
-        int start = Array.FindIndex(source, l => l.Trim() == "// <host-example>");
-        int end = Array.FindIndex(source, l => l.Trim() == "// </host-example>");
-        Assert.Equal(Dedent(source[(start + 1)..end]), block.Groups["code"].Value.Trim('\n'));
+        string? block = ReadmeExample.Block(Path.Combine(Repository.Root, "src", "Vrrp.Linux", "README.md"), "host-example");
+        Assert.True(block is not null, "src/Vrrp.Linux/README.md has no csharp block after <!-- host-example -->");
+        string tested = ReadmeExample.Marked(Path.Combine(Repository.Root, "tests", "Vrrp.Linux.Tests", "Hosting", "HostExample.cs"), "host-example");
+        Assert.Equal(tested, block);
     }
 
     [Fact]
@@ -74,11 +67,4 @@ public sealed partial class HostExampleTests
     private static List<byte> Adverts(List<byte[]> frames) =>
         [.. frames.Select(f => VrrpFrame.TryParse(f, out ReceivedAdvertisement r) == ParseError.None && r.Advertisement.VirtualRouterId == 4 ? (int)r.Advertisement.Priority : -1)
             .Where(p => p >= 0).Select(p => (byte)p)];
-
-    private static string Dedent(IEnumerable<string> lines)
-    {
-        List<string> list = [.. lines];
-        int indent = list.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Join('\n', list.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart())).Trim('\n');
-    }
 }

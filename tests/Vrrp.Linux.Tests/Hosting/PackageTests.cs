@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Text.RegularExpressions;
+using Vrrp.Lab;
 
 namespace Vrrp.Linux.Tests.Hosting;
 
@@ -9,12 +9,9 @@ namespace Vrrp.Linux.Tests.Hosting;
 /// and a fresh project that takes Vrrp.Linux as a package (as <c>dotnet add package</c> does)
 /// compiles the README's embedding example against it.
 /// </summary>
-public sealed partial class PackageTests : IDisposable
+public sealed class PackageTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vrrp-pack-").FullName;
-
-    [GeneratedRegex(@"<!-- host-example -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeBlock();
 
     [Fact]
     public void Pack_gives_both_packages_and_a_new_project_builds_the_readme_example_from_them()
@@ -51,8 +48,8 @@ public sealed partial class PackageTests : IDisposable
         // Keep the repository's build settings (central package versions) out of the new project.
         File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />");
-        string readme = File.ReadAllText(Path.Combine(root, "src", "Vrrp.Linux", "README.md")).Replace("\r\n", "\n");
-        string example = ReadmeBlock().Match(readme).Groups["code"].Value;
+        string? example = ReadmeExample.Block(Path.Combine(root, "src", "Vrrp.Linux", "README.md"), "host-example");
+        Assert.True(example is not null, "src/Vrrp.Linux/README.md has no csharp block after <!-- host-example -->");
         File.WriteAllText(Path.Combine(app, "Program.cs"), $$"""
             using Vrrp.Core.Router;
             using Vrrp.Core.Wire;
@@ -86,18 +83,4 @@ public sealed partial class PackageTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-}
-
-/// <summary>The repository the tests run from.</summary>
-internal static class Repository
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Vrrp.sln")))
-            directory = Path.GetDirectoryName(directory);
-        return directory ?? throw new InvalidOperationException("Vrrp.sln not found above the test binaries");
-    }
 }

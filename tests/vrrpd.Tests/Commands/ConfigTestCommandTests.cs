@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vrrp.Lab;
 using Vrrpd.Commands;
 
 namespace vrrpd.Tests.Commands;
@@ -17,7 +18,7 @@ public class ConfigTestCommandTests
     [Fact]
     public void A_good_configuration_exits_0_with_a_one_line_summary()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string file = dir.Write("k.conf", "global_defs {\n smtp_server 1.2.3.4\n enable_script_security\n}\nvrrp_script chk {\n script /bin/true\n}\nvrrp_instance a {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress { 10.0.0.1 }\n track_script { chk }\n}\n");
         var (exit, output, errors) = Run("-t", "-f", file);
         Assert.Equal(0, exit);
@@ -28,7 +29,7 @@ public class ConfigTestCommandTests
     [Fact]
     public void A_bad_configuration_exits_1_listing_every_error_on_stderr()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string file = dir.Write("k.conf", "vrrp_instance a {\n interface eth0\n virtual_router_id 300\n priorty 5\n virtual_ipaddress { 10.0.0.1 }\n}\n");
         var (exit, output, errors) = Run("--config-test", "--use-file=" + file);
         Assert.Equal(1, exit);
@@ -42,7 +43,7 @@ public class ConfigTestCommandTests
     [Fact]
     public void Findings_can_go_to_a_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         string file = dir.Write("k.conf", "bogus\n");
         string log = Path.Combine(dir.Path, "check.log");
         var (exit, _, errors) = Run("--config-test=" + log, "-f", file);
@@ -63,11 +64,9 @@ public class ConfigTestCommandTests
     [Fact]
     public void The_published_native_binary_checks_the_mape_gateway_example()
     {
-        string binary = NativeBinary.Path;
-        string root = ConfigFiles.RepoRoot();
-        var start = new ProcessStartInfo(binary, ["-t", "-f", "examples/mape-gateway.conf"])
+        var start = new ProcessStartInfo(NativeBinary.Path, ["-t", "-f", "examples/mape-gateway.conf"])
         {
-            WorkingDirectory = root,
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -103,12 +102,9 @@ internal static class NativeBinary
 
     private static string Publish()
     {
-        string root = ConfigFiles.RepoRoot();
-        string binary = System.IO.Path.Combine(root, "artifacts", "bin", "vrrpd");
-        DateTime newestSource = Directory.EnumerateFiles(System.IO.Path.Combine(root, "src"), "*.cs*", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
-            .Max(File.GetLastWriteTimeUtc);
-        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= newestSource)
+        string root = Repository.Root;
+        string binary = Repository.PublishedVrrpd;
+        if (Repository.IsNewerThanSources(root, binary))
             return binary;
         var start = new ProcessStartInfo("dotnet", ["publish", "src/vrrpd", "-c", "Release", "-o", "artifacts/bin", "--nologo", "-v", "quiet"])
         {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
 using FsCheck.Xunit;
+using Vrrp.Lab;
 using Vrrpd.Commands;
 
 namespace vrrpd.Tests.Commands;
@@ -415,10 +416,8 @@ public class InspectTests
     [Fact]
     public void The_published_native_binary_inspects_a_vector()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Vrrp.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        string binary = Path.Combine(root, "artifacts", "bin", "vrrpd");
-        Assert.True(File.Exists(binary), $"{binary} is missing: run 'dotnet publish src/vrrpd -c Release -o artifacts/bin' (scripts/test.sh does)");
+        string binary = Repository.PublishedVrrpd;
+        Assert.True(File.Exists(binary), $"{binary} is missing: run '{Repository.PublishCommand}' (scripts/test.sh does)");
 
         ProcessStartInfo start = new(binary, ["inspect", VectorPath("keepalived-v3-ipv6.pcap"), "--json"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process process = Process.Start(start)!;
@@ -451,7 +450,7 @@ public class InspectTests
             File.Delete(corrupted);
         }
 
-        start = new(binary, ["inspect", Path.Combine(root, "README.md")]) { RedirectStandardError = true };
+        start = new(binary, ["inspect", Path.Combine(Repository.Root, "README.md")]) { RedirectStandardError = true };
         using Process refused = Process.Start(start)!;
         Assert.Contains("not a pcap or pcapng capture", refused.StandardError.ReadToEnd());
         Assert.True(refused.WaitForExit(30_000));

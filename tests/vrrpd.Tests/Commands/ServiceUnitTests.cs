@@ -1,3 +1,5 @@
+using Vrrp.Lab;
+
 namespace vrrpd.Tests.Commands;
 
 /// <summary>contrib/vrrpd.service: what the issue asks of the systemd unit.</summary>
@@ -5,12 +7,8 @@ public sealed class ServiceUnitTests
 {
     private static Dictionary<string, string> Service()
     {
-        DirectoryInfo? root = new(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vrrp.sln")))
-            root = root.Parent;
-        Assert.NotNull(root);
         var settings = new Dictionary<string, string>();
-        foreach (string line in File.ReadAllLines(Path.Combine(root.FullName, "contrib", "vrrpd.service")))
+        foreach (string line in File.ReadAllLines(Path.Combine(Repository.Root, "contrib", "vrrpd.service")))
         {
             int equals = line.IndexOf('=', StringComparison.Ordinal);
             if (line.StartsWith('#') || equals < 0) continue;

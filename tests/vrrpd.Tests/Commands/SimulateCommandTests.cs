@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Vrrp.Lab;
 using Vrrpd.Commands;
 
 namespace vrrpd.Tests.Commands;
@@ -92,10 +93,8 @@ public class SimulateCommandTests
     public void Native_binary_runs_the_issue_example_when_published()
     {
         // scripts/test.sh publishes artifacts/bin/vrrpd before running the tests.
-        string? root = AppContext.BaseDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root, "Vrrp.sln"))) root = Path.GetDirectoryName(root);
-        string binary = Path.Combine(root ?? "", "artifacts", "bin", "vrrpd");
-        Assert.True(File.Exists(binary), $"{binary} is missing: publish first (scripts/test.sh does: dotnet publish src/vrrpd -c Release -o artifacts/bin)");
+        string binary = Repository.PublishedVrrpd;
+        Assert.True(File.Exists(binary), $"{binary} is missing: publish first (scripts/test.sh does: {Repository.PublishCommand})");
         ProcessStartInfo start = new(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in (string[])["simulate", .. IssueExample, "--json"]) start.ArgumentList.Add(arg);
         using Process process = Process.Start(start)!;

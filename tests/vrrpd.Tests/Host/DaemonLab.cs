@@ -38,7 +38,7 @@ internal sealed class DaemonLab : IDisposable
 
     /// <summary>
     /// The daemon binary: $VRRPD_BINARY if set; else the published NativeAOT artifacts/bin/vrrpd
-    /// when it is newer than every source file (scripts/test.sh publishes it first); else the
+    /// when it is no older than every source file (scripts/test.sh publishes it first); else the
     /// build next to the tests.
     /// </summary>
     public static string Binary { get; } = FindBinary();
@@ -48,19 +48,10 @@ internal sealed class DaemonLab : IDisposable
         if (Environment.GetEnvironmentVariable("VRRPD_BINARY") is { Length: > 0 } path)
             return path;
         string built = Path.Combine(AppContext.BaseDirectory, "vrrpd");
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (!File.Exists(Path.Combine(d.FullName, "Vrrp.sln")))
-                continue;
-            string published = Path.Combine(d.FullName, "artifacts", "bin", "vrrpd");
-            if (!File.Exists(published))
-                return built;
-            DateTime newestSource = System.IO.Directory.EnumerateFiles(Path.Combine(d.FullName, "src"), "*", SearchOption.AllDirectories)
-                .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
-                .Max(File.GetLastWriteTimeUtc);
-            return File.GetLastWriteTimeUtc(published) > newestSource ? published : built;
-        }
-        return built;
+        if (Repository.Find(AppContext.BaseDirectory) is not { } root)
+            return built;
+        string published = Repository.PublishedVrrpdUnder(root);
+        return Repository.IsNewerThanSources(root, published) ? published : built;
     }
 
     /// <summary>

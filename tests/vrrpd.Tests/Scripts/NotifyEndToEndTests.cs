@@ -22,8 +22,8 @@ public sealed class NotifyEndToEndTests
         using var lab = new DaemonLab(2);
         string dir = lab.Directory;
         // Each call appends its arguments joined by '|' to the file named by its first argument.
-        Script($"{dir}/rec.sh", $"out=$1; shift; IFS='|'; echo \"$*\" >> {dir}/$out");
-        Script($"{dir}/fifo.sh", $"cat \"$1\" >> {dir}/fifo.out");
+        ScriptTestKit.WriteScript($"{dir}/rec.sh", $"out=$1; shift; IFS='|'; echo \"$*\" >> {dir}/$out");
+        ScriptTestKit.WriteScript($"{dir}/fifo.sh", $"cat \"$1\" >> {dir}/fifo.out");
         VrrpdProcess r1 = lab.Start(1, $$"""
             global_defs {
                 script_user root
@@ -84,11 +84,5 @@ public sealed class NotifyEndToEndTests
         string[] expected = [.. Enumerable.Range(0, (int)(2 * masters)).Select(i => $"any|INSTANCE|mape|{(i % 2 == 0 ? "BACKUP" : "MASTER")}|240")];
         ScriptTestKit.WaitUntil(() => File.Exists($"{dir}/r2") && File.ReadAllLines($"{dir}/r2").Length >= expected.Length, "r2's notifications");
         Assert.Equal(expected, File.ReadAllLines($"{dir}/r2"));
-    }
-
-    private static void Script(string path, string body)
-    {
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, (UnixFileMode)0x1ED);
     }
 }

@@ -38,10 +38,12 @@ internal sealed class ScriptTestKit : IDisposable
 
     public string PathOf(string name) => Path.Combine(Dir, name);
 
-    /// <summary>Writes an executable (0755) shell script; <paramref name="body"/> follows "#!/bin/sh".</summary>
-    public string Script(string name, string body, int mode = 0x1ED)
+    /// <summary>Writes an executable (0755) shell script in <see cref="Dir"/>; <paramref name="body"/> follows "#!/bin/sh".</summary>
+    public string Script(string name, string body, int mode = 0x1ED) => WriteScript(PathOf(name), body, mode);
+
+    /// <summary>Writes an executable (0755) shell script at <paramref name="path"/>; <paramref name="body"/> follows "#!/bin/sh".</summary>
+    public static string WriteScript(string path, string body, int mode = 0x1ED)
     {
-        string path = PathOf(name);
         File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
         File.SetUnixFileMode(path, (UnixFileMode)mode);
         return path;

@@ -21,8 +21,8 @@ public sealed class TrackScriptFailoverTests
         using var lab = new DaemonLab(2);
         string dir = lab.Directory;
         File.WriteAllText($"{dir}/rc", "0");
-        Script($"{dir}/check.sh", $"rc=$(cat {dir}/rc); echo $rc >> {dir}/runs; exit $rc");
-        Script($"{dir}/notify.sh", $"IFS='|'; echo \"$*\" >> {dir}/notified");
+        ScriptTestKit.WriteScript($"{dir}/check.sh", $"rc=$(cat {dir}/rc); echo $rc >> {dir}/runs; exit $rc");
+        ScriptTestKit.WriteScript($"{dir}/notify.sh", $"IFS='|'; echo \"$*\" >> {dir}/notified");
         string gateway = $$"""
             global_defs {
                 script_user root
@@ -70,11 +70,5 @@ public sealed class TrackScriptFailoverTests
         Assert.Equal(
             ["BACKUP|245", "MASTER|245", "FAULT|245", "BACKUP|245", "MASTER|245", "STOP|245"],
             File.ReadAllLines($"{dir}/notified").Select(l => l.StartsWith(prefix, StringComparison.Ordinal) ? l[prefix.Length..] : l));
-    }
-
-    private static void Script(string path, string body)
-    {
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        File.SetUnixFileMode(path, (UnixFileMode)0x1ED);
     }
 }

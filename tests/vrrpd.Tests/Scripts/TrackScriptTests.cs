@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using Vrrp.Keepalived;
+using Vrrp.Lab;
 using Vrrpd.Scripts;
 
 namespace vrrpd.Tests.Scripts;
@@ -116,7 +117,7 @@ public sealed class TrackScriptTests : IDisposable
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.55, 5);
         int leader = int.Parse(_kit.Lines("leader")[0]);
         Assert.False(ScriptTestKit.Alive(leader));
-        Assert.Empty(Members(leader));
+        Assert.Empty(ProcessTable.GroupMembers(leader));
     }
 
     [Fact]
@@ -278,22 +279,5 @@ public sealed class TrackScriptTests : IDisposable
         using var runner = Runner(config);
         Assert.Equal(["chk"], runner.Names);
         Assert.Throws<KeyNotFoundException>(() => runner.State("unused"));
-    }
-
-    private static List<int> Members(int pgid)
-    {
-        var members = new List<int>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            try
-            {
-                string stat = File.ReadAllText($"{dir}/stat");
-                string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[2]) == pgid && fields[0] != "Z") members.Add(pid);
-            }
-            catch (IOException) { }
-        }
-        return members;
     }
 }
