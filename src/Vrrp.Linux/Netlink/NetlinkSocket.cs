@@ -87,6 +87,10 @@ public sealed unsafe class NetlinkSocket : IDisposable
         if (Libc.SetSockOpt(handle, Nl.SOL_NETLINK, option, &value, sizeof(int)) < 0) LinuxError.Throw($"setsockopt(SOL_NETLINK, {option})");
     }
 
+    /// <summary>Subscribes to (or, with <paramref name="join"/> false, leaves) a multicast group (RTNLGRP_*).</summary>
+    public void SetMembership(int group, bool join) =>
+        SetOption(_socket.SafeHandle, join ? Nl.NETLINK_ADD_MEMBERSHIP : Nl.NETLINK_DROP_MEMBERSHIP, group);
+
     /// <summary>A fresh sequence number for a request.</summary>
     public uint NextSequence() => ++_sequence == 0 ? ++_sequence : _sequence;
 
