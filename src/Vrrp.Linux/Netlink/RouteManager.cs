@@ -26,6 +26,9 @@ public sealed class RouteManager
     /// <summary>Uses <paramref name="netlink"/> (a socket without groups) for its requests.</summary>
     public RouteManager(NetlinkSocket netlink) => _netlink = netlink ?? throw new ArgumentNullException(nameof(netlink));
 
+    /// <summary>The kernel's extended-ACK message for the last failed request, if it gave one.</summary>
+    public string? LastKernelMessage => _netlink.LastKernelMessage;
+
     /// <summary>Adds one route.</summary>
     /// <exception cref="NetlinkException">The kernel refused (EEXIST if the same route is there, ENETUNREACH for a gateway off every link, ...).</exception>
     public void Add(in IpRoute route) => Single(route, add: true);

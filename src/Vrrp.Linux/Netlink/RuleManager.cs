@@ -20,6 +20,9 @@ public sealed class RuleManager
     /// <summary>Uses <paramref name="netlink"/> (a socket without groups) for its requests.</summary>
     public RuleManager(NetlinkSocket netlink) => _netlink = netlink ?? throw new ArgumentNullException(nameof(netlink));
 
+    /// <summary>The kernel's extended-ACK message for the last failed request, if it gave one.</summary>
+    public string? LastKernelMessage => _netlink.LastKernelMessage;
+
     /// <summary>Adds one rule.</summary>
     /// <exception cref="NetlinkException">The kernel refused (EEXIST if the same rule is there, ...).</exception>
     public void Add(in IpRule rule) => Single(rule, add: true);
