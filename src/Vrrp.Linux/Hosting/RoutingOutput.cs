@@ -104,7 +104,7 @@ internal sealed class RoutingOutput(ILogger log, RouteManager routes, RuleManage
     /// Startup: routes and rules tagged as ours (a previous run that died, or keepalived) and
     /// exact copies of the configured ones go, as keepalived removes its own at startup.
     /// </summary>
-    public void RemoveLeftovers(IEnumerable<HostedRouter> built)
+    public void RemoveLeftovers(IEnumerable<HostedRouter> built, Func<int, string> interfaceName)
     {
         HostedRouter[] all = [.. built];
         IpRoute[] configuredRoutes = [.. all.SelectMany(r => r.Routing.Routes)];
@@ -114,7 +114,7 @@ internal sealed class RoutingOutput(ILogger log, RouteManager routes, RuleManage
             foreach (IpRule rule in rules.RemoveLeftovers(configuredRules))
                 RoutingLog.LeftoverRemoved(log, "rule " + rule.Describe());
             foreach (IpRoute route in routes.RemoveLeftovers(configuredRoutes))
-                RoutingLog.LeftoverRemoved(log, "route " + route.Describe());
+                RoutingLog.LeftoverRemoved(log, "route " + route.Describe(route.OutputIfIndex == 0 ? null : interfaceName(route.OutputIfIndex)));
         }
         catch (NetlinkException e)
         {

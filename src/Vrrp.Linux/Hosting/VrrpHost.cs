@@ -113,7 +113,7 @@ public sealed class VrrpHost : IDisposable
         RouterSet.Plan plan = _routers.PlanChanges(config);
         List<HostedRouter> built = _routers.BuildAll(config, plan);
         RemoveLeftovers(built);
-        _routing.RemoveLeftovers(built);
+        _routing.RemoveLeftovers(built, _pool.InterfaceName);
         try
         {
             _acceptFilter.Update(config, startup: true);
