@@ -211,6 +211,18 @@ public class RoutingNamespaceTests
         Assert.NotNull(removed);
         Assert.True(rule.Matches(removed.Value.Rule), removed.Value.Rule.Describe());
 
+        // Deletions the caller made itself (through the socket it names) are not reported.
+        monitor.IgnoreRoutingChangesOf(t.Node.Netlink);
+        Assert.NotEqual(0u, t.Node.Netlink.PortId);
+        t.Routes.Add(ours);
+        t.Rules.Add(rule);
+        t.Routes.Remove(ours);
+        t.Rules.Remove(rule);
+        Assert.Null(Next(monitor, _ => true, TimeSpan.FromMilliseconds(300)));
+        t.Routes.Add(ours);
+        t.Ip("route del 10.99.0.0/24");
+        Assert.NotNull(Next(monitor, e => e.Kind is NetlinkEventKind.RouteRemoved, TimeSpan.FromSeconds(2)));
+
         // Stopped watching: deletions are not reported any more.
         monitor.WatchRouting(routes: false, rules: false);
         t.Routes.Add(ours);

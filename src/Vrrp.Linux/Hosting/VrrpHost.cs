@@ -56,6 +56,7 @@ public sealed class VrrpHost : IDisposable
         _netlink = NetlinkSocket.Open();
         _addresses = new AddressManager(_netlink);
         _monitor = NetlinkMonitor.Open();
+        _monitor.IgnoreRoutingChangesOf(_netlink);
         _receive = new ReceivePath(_log, _loop) { Deadlines = _deadlines };
         _routing = new RoutingOutput(_log, new RouteManager(_netlink), new RuleManager(_netlink));
         _output = new OutputScheduler(_log, _addresses, _routing, _deadlines, _receive.Endpoints);

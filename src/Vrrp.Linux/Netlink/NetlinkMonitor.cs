@@ -64,6 +64,7 @@ public sealed class NetlinkMonitor : IDisposable
     private readonly NetlinkMessageHandler _pollHandler;
     private bool _watchRoutes;
     private bool _watchRules;
+    private uint _ownPortId;
 
     private readonly record struct AddressKey(int IfIndex, IpAddr Address, byte PrefixLength);
 
@@ -133,6 +134,18 @@ public sealed class NetlinkMonitor : IDisposable
             _events.SetMembership(Rtm.RTNLGRP_IPV6_RULE, rules);
             _watchRules = rules;
         }
+    }
+
+    /// <summary>
+    /// Route and rule deletions requested through <paramref name="socket"/> are the caller's own
+    /// and not reported (the kernel names the requester in <c>nlmsg_pid</c>, as keepalived
+    /// skips its command channel's): removing its routes and adding them back in one breath,
+    /// the caller must not mistake the first for someone else's deletion.
+    /// </summary>
+    public void IgnoreRoutingChangesOf(NetlinkSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        _ownPortId = socket.PortId;
     }
 
     /// <summary>The last known state of link <paramref name="index"/>.</summary>
@@ -208,6 +221,8 @@ public sealed class NetlinkMonitor : IDisposable
                     break;
                 case Rtnl.RTM_NEWLINK or Rtnl.RTM_DELLINK or Rtnl.RTM_NEWADDR or Rtnl.RTM_DELADDR:
                     MalformedMessages++;
+                    break;
+                case Rtm.RTM_DELROUTE or Rtm.RTM_DELRULE when message.PortId == _ownPortId && _ownPortId != 0:
                     break;
                 case Rtm.RTM_DELROUTE when _watchRoutes:
                     // Most deletions are not ours (a busy table): the header says so before any attribute is read.

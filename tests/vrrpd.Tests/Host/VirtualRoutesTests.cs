@@ -20,10 +20,12 @@ public sealed class VirtualRoutesTests
                 blackhole 10.98.0.0/24
                 default via 10.9.0.254 dev eth0 table 100
                 10.97.0.0/24 via 10.9.0.254 dev eth0 no_track
+                fd00:99::/64 dev eth0 metric 7
             }
             virtual_rules {
                 from 10.9.0.100 table 100 priority 100
                 to 10.96.0.0/24 table 100 priority 101 no_track
+                from fd00:1::/64 table 100 priority 200
             }
             {{extra}}
         """);
@@ -37,10 +39,16 @@ public sealed class VirtualRoutesTests
         "10.97.0.0/24 via 10.9.0.254 dev eth0 proto keepalived",
         "100:\tfrom 10.9.0.100 lookup 100 proto keepalived",
         "101:\tfrom all to 10.96.0.0/24 lookup 100",
+        "fd00:99::/64 dev eth0 proto keepalived metric 7",
+        "200:\tfrom fd00:1::/64 lookup 100 proto keepalived",
     ];
 
-    private static string Routing(DaemonLab lab, int n) =>
-        NetnsLab.Ip($"-n {lab.Members[n - 1]} route show table all") + NetnsLab.Ip($"-n {lab.Members[n - 1]} rule show");
+    private static string Routing(DaemonLab lab, int n)
+    {
+        string ns = lab.Members[n - 1];
+        return NetnsLab.Ip($"-n {ns} route show table all") + NetnsLab.Ip($"-n {ns} -6 route show table all")
+            + NetnsLab.Ip($"-n {ns} rule show") + NetnsLab.Ip($"-n {ns} -6 rule show");
+    }
 
     private static bool HasAll(DaemonLab lab, int n) => Installed.All(Routing(lab, n).Contains);
 
@@ -68,8 +76,9 @@ public sealed class VirtualRoutesTests
         Assert.True(status.GetProperty("addresses_installed").GetBoolean());
         string[] routes = [.. status.GetProperty("virtual_routes").EnumerateArray().Select(e => e.GetString()!)];
         Assert.Equal(["10.99.0.0/24 via 10.9.0.254 dev eth0 proto 18", "blackhole 10.98.0.0/24 proto 18 no_track",
-            "default via 10.9.0.254 dev eth0 table 100 proto 18", "10.97.0.0/24 via 10.9.0.254 dev eth0 proto 18 no_track"], routes);
-        Assert.Equal(2, status.GetProperty("virtual_rules").GetArrayLength());
+            "default via 10.9.0.254 dev eth0 table 100 proto 18", "10.97.0.0/24 via 10.9.0.254 dev eth0 proto 18 no_track",
+            "fd00:99::/64 dev eth0 proto 18 metric 7"], routes);
+        Assert.Equal(3, status.GetProperty("virtual_rules").GetArrayLength());
 
         // Failover: r1's cable pulled, r1 in FAULT without them, r2 Master with them.
         lab.SetCable(1, up: false);
@@ -124,7 +133,7 @@ public sealed class VirtualRoutesTests
         Assert.NotNull(r1.WaitForLine(l => l.Contains("(mape) Entering MASTER STATE (master sent priority 0)", StringComparison.Ordinal), Settle, mark));
         WaitFor(() => HasAll(lab, 1), "r1's routes and rules installed again");
         JsonElement counters = r1.Instance().GetProperty("counters");
-        Assert.Equal((1L, 2L), (counters.GetProperty("priority_zero_sent").GetInt64(), counters.GetProperty("became_master").GetInt64()));
+        Assert.True((1L, 2L) == (counters.GetProperty("priority_zero_sent").GetInt64(), counters.GetProperty("became_master").GetInt64()), r1.Output);
         Assert.Equal(1, r2.Instance().GetProperty("counters").GetProperty("priority_zero_received").GetInt64());
         Assert.Equal("BACKUP", r2.State());
 
@@ -135,6 +144,13 @@ public sealed class VirtualRoutesTests
         Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
         WaitFor(() => HasAll(lab, 1), "r1's rule installed again");
         Assert.Equal(3, r1.Instance().GetProperty("counters").GetProperty("became_master").GetInt64());
+
+        // An IPv6 route in an IPv4 instance: the same.
+        mark = r1.LineCount;
+        NetnsLab.Ip($"-n {ns} -6 route del fd00:99::/64");
+        Assert.NotNull(r1.WaitForLine(l => l.Contains("(mape) Entering BACKUP STATE (tracked route fd00:99::/64 dev eth0 proto 18 metric 7 was deleted)", StringComparison.Ordinal), Settle, mark));
+        Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
+        WaitFor(() => HasAll(lab, 1), "r1's IPv6 route installed again");
     }
 
     [Fact]
