@@ -51,6 +51,8 @@ internal static partial class InstanceReader
         public bool V3ChecksumAsV2;
         public bool? NotifyPriorityChanges;
         public NotifyScripts Notify = NotifyScripts.None;
+        public List<(VirtualRouteConfig Route, ConfigNode Node)> Routes = [];
+        public List<(VirtualRuleConfig Rule, ConfigNode Node)> Rules = [];
 
         public SourceLocation At(string keyword) => Seen.TryGetValue(keyword, out ConfigNode? node) ? node.Location : Location;
     }
@@ -171,7 +173,9 @@ internal static partial class InstanceReader
             // vrrpd's own keyword (VirtualRouterOptions.StrictAddressCheck): keepalived's default drop.
             .Add("strict_address_check", static (s, n) => s.StrictAddressCheck = s.Values.OptionalBool(n) ?? true)
             .Add("v3_checksum_as_v2", static (s, n) => s.V3ChecksumAsV2 = s.Values.OptionalBool(n) ?? s.V3ChecksumAsV2)
-            .Add("notify_priority_changes", static (s, n) => s.NotifyPriorityChanges = s.Values.OptionalBool(n) ?? s.NotifyPriorityChanges);
+            .Add("notify_priority_changes", static (s, n) => s.NotifyPriorityChanges = s.Values.OptionalBool(n) ?? s.NotifyPriorityChanges)
+            .Add("virtual_routes", static (s, n) => RouteReader.Read(s.Values, n, s.Routes), BlockUse.Required, repeatable: true)
+            .Add("virtual_rules", static (s, n) => RuleReader.Read(s.Values, n, s.Rules), BlockUse.Required, repeatable: true);
         SyncGroupReader.AddNotifyKeywords(table, static s => s.Values, static s => s.Notify, static (s, notify) => s.Notify = notify);
 
         table.Ignore("e-mail alerts are not sent", "smtp_alert")
@@ -187,7 +191,6 @@ internal static partial class InstanceReader
             .Refuse("not implemented", "unicast_fault_no_peer", "notify_deleted", "notify_master_rx_lower_pri", "timer_expired_backup", "no_virtual_ipaddress")
             .Refuse("keepalived's pre-1.3.6 VRRPv3 checksum is not implemented; see v3_checksum_as_v2", "old_unicast_checksum")
             .Refuse("periodic GARP on other interfaces is not implemented", "garp_extra_if", "vmac_garp_intvl")
-            .Refuse("virtual routes and rules are not implemented; add them from a notify script", "virtual_routes", "virtual_rules")
             .Refuse("vrrpd does not change interface sysctls; set net.ipv4.conf.IF.promote_secondaries yourself", "promote_secondaries");
         return table;
     }

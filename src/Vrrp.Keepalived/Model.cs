@@ -434,6 +434,12 @@ public sealed record VrrpInstanceConfig
 
     /// <summary>The sync group this instance belongs to, if any.</summary>
     public string? SyncGroup { get; init; }
+
+    /// <summary><c>virtual_routes</c>: installed after the addresses while Master.</summary>
+    public EquatableArray<VirtualRouteConfig> VirtualRoutes { get; init; } = EquatableArray<VirtualRouteConfig>.Empty;
+
+    /// <summary><c>virtual_rules</c>: installed after the routes while Master.</summary>
+    public EquatableArray<VirtualRuleConfig> VirtualRules { get; init; } = EquatableArray<VirtualRuleConfig>.Empty;
 }
 
 /// <summary>A <c>vrrp_sync_group</c>: instances that change state together.</summary>

@@ -153,6 +153,8 @@ public class EqualityTests
             i with { AuthPassword = "p" }, i with { Accept = false }, i with { DontTrackPrimary = true },
             i with { SkipCheckAdvertAddresses = true }, i with { StrictAddressCheck = true }, i with { StrictMode = true }, i with { V3Checksum = ChecksumConvention.MessageOnly },
             i with { NotifyPriorityChanges = true }, i with { Notify = NotifyScripts.None }, i with { SyncGroup = "g" },
+            i with { VirtualRoutes = new[] { new VirtualRouteConfig { Destination = IpAddr.Parse("10.0.0.0"), PrefixLength = 8 } }.ToEquatableArray() },
+            i with { VirtualRules = new[] { new VirtualRuleConfig { Table = 5, Priority = 5 } }.ToEquatableArray() },
         };
         int settable = typeof(VrrpInstanceConfig).GetProperties().Count(p => p.CanWrite && p.Name != nameof(VrrpInstanceConfig.Location));
         Assert.Equal(settable, changed.Count);

@@ -229,6 +229,24 @@ public sealed class VirtualRouter
         SetState(now, RouterState.Initialize, StateChangeReason.Shutdown);
     }
 
+    /// <summary>
+    /// The Master gives way without a fault: it sends priority 0, removes its addresses and
+    /// enters Backup with the Master_Down_Timer at Skew_Time, as a Backup does on receiving
+    /// priority 0 (RFC 5798 6.4.2), so it takes over again (adding its addresses afresh) unless
+    /// another router does first. keepalived 2.2.7 does this when a tracked virtual route or rule
+    /// is deleted while it is Master. Does nothing in any other state.
+    /// </summary>
+    public void HandleResign(Instant now)
+    {
+        if (!_running || _state != RouterState.Master) return;
+        LeaveMaster(now, sendPriorityZero: true);
+        EnterBackup(now, StateChangeReason.Resigned);
+        ClearMaster();
+        _timers.Set(TimerKind.MasterDown, now + _skewTime);
+        _nextMasterReason = StateChangeReason.MasterReleased;
+        SyncGroup?.OnMemberLeftMaster(now, this);
+    }
+
     /// <summary>Handles the timers due at <paramref name="now"/>; does nothing when none is due.</summary>
     public void HandleTimeout(Instant now)
     {

@@ -79,6 +79,12 @@ public sealed record RouterDefinition
     /// <summary>Report effective priority changes to <see cref="IVrrpHostObserver.RouterPriorityChanged"/> (keepalived <c>notify_priority_changes</c>).</summary>
     public bool NotifyPriorityChanges { get; init; }
 
+    /// <summary>Routes installed after the addresses while Master and removed with them (keepalived <c>virtual_routes</c>).</summary>
+    public IReadOnlyList<VirtualRouteDefinition> Routes { get; init; } = [];
+
+    /// <summary>Policy rules installed after the routes while Master and removed with them (keepalived <c>virtual_rules</c>).</summary>
+    public IReadOnlyList<VirtualRuleDefinition> Rules { get; init; } = [];
+
     /// <summary>The router's name (<see cref="VirtualRouterOptions.Name"/>).</summary>
     public string Name => Options.Name;
 
@@ -94,7 +100,9 @@ public sealed record RouterDefinition
         && Checksum == other.Checksum
         && TrackInterface == other.TrackInterface
         && Trackers.SequenceEqual(other.Trackers)
-        && NotifyPriorityChanges == other.NotifyPriorityChanges;
+        && NotifyPriorityChanges == other.NotifyPriorityChanges
+        && Routes.SequenceEqual(other.Routes)
+        && Rules.SequenceEqual(other.Rules);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Options.Name, Options.VirtualRouterId, Interface, Addresses.Count);

@@ -95,6 +95,10 @@ public sealed record InstanceStatus
     public IReadOnlyList<string> ExcludedAddresses { get; init; } = [];
     /// <summary>True while the addresses are on their interfaces.</summary>
     public required bool AddressesInstalled { get; init; }
+    /// <summary>Virtual routes as installed while Master (<c>ip route</c> notation, <c>no_track</c> for untracked ones); with the addresses.</summary>
+    public IReadOnlyList<string> Routes { get; init; } = [];
+    /// <summary>Virtual rules as installed while Master (<c>ip rule</c> notation); with the addresses.</summary>
+    public IReadOnlyList<string> Rules { get; init; } = [];
     /// <summary>Its sync group, or null.</summary>
     public string? SyncGroup { get; init; }
     /// <summary>Its trackers.</summary>

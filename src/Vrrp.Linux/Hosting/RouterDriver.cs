@@ -107,6 +107,7 @@ internal static class StateWords
         StateChangeReason.TrackerRecovered => "trackers recovered",
         StateChangeReason.SyncGroup => $"sync group {r.Group?.Definition.Name}",
         StateChangeReason.Shutdown => "shutdown",
+        StateChangeReason.Resigned => $"tracked {r.Routing.LastDeleted ?? "route or rule"} was deleted",
         _ => reason.ToString(),
     };
 

@@ -122,6 +122,8 @@ internal static class StatusView
             Addresses = [.. addresses.Where(a => a.Advertised).Select(a => a.ToString())],
             ExcludedAddresses = [.. addresses.Where(a => !a.Advertised).Select(a => a.ToString())],
             AddressesInstalled = r.AddressesInstalled,
+            Routes = r.Routing.RouteText,
+            Rules = r.Routing.RuleText,
             SyncGroup = r.Group?.Definition.Name,
             Trackers = trackers,
             Counters = new RouterCountersStatus

@@ -60,6 +60,10 @@ internal static class StatusFormatter
         Line(w, "IP Address", string.Join(", ", i.Addresses) + (i.AddressesInstalled ? " (installed)" : ""));
         if (i.ExcludedAddresses.Count > 0)
             Line(w, "Excluded", string.Join(", ", i.ExcludedAddresses));
+        if (i.Routes.Count > 0)
+            Line(w, "Virtual Routes", string.Join(", ", i.Routes) + (i.AddressesInstalled ? " (installed)" : ""));
+        if (i.Rules.Count > 0)
+            Line(w, "Virtual Rules", string.Join(", ", i.Rules) + (i.AddressesInstalled ? " (installed)" : ""));
         Line(w, "Mac Address", i.Vmac is null ? i.VirtualMac : $"{i.VirtualMac} on {i.Vmac}");
         Line(w, "Priority", i.EffectivePriority == i.Priority ? $"{i.Priority}" : $"{i.Priority} (effective {i.EffectivePriority})");
         Line(w, "Interval", $"{i.AdvertIntervalCentiseconds / 100.0:0.00} sec");
@@ -249,6 +253,8 @@ internal static class StatusFormatter
         Strings(w, "addresses", i.Addresses);
         Strings(w, "excluded_addresses", i.ExcludedAddresses);
         w.WriteBoolean("addresses_installed", i.AddressesInstalled);
+        Strings(w, "virtual_routes", i.Routes);
+        Strings(w, "virtual_rules", i.Rules);
         if (i.SyncGroup is null)
             w.WriteNull("sync_group");
         else

@@ -89,6 +89,8 @@ internal sealed class DaemonConfiguration
                 ? new TrackerDefinition(TrackerSource.Interface, t.Name, t.Weight, t.Reverse)
                 : new TrackerDefinition(TrackerSource.External, t.Name, t.Weight, t.Reverse, "script"))],
             NotifyPriorityChanges = c.NotifyPriorityChanges,
+            Routes = [.. c.VirtualRoutes.Select(RoutingMap.Route)],
+            Rules = [.. c.VirtualRules.Select(RoutingMap.Rule)],
         };
     }
 
