@@ -68,6 +68,46 @@ public sealed class DirectoryWatcher : IDisposable
         return watch >= 0 ? watch : -LinuxError.Last;
     }
 
+    /// <summary>
+    /// Where a file to watch lives, as keepalived resolves a track_file: the real path of the
+    /// file when it exists (symbolic links followed), else the real path of its directory and
+    /// the file's name. Returns 0, or the errno: ENOENT or ENOTDIR when the directory does not
+    /// exist, EACCES when it cannot be reached.
+    /// </summary>
+    public static int Resolve(string path, out string directory, out string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        directory = name = "";
+        int errno = RealPath(path, out string? real);
+        if (errno == Errno.ENOENT)
+        {
+            string full = Path.GetFullPath(path);
+            string? parent = Path.GetDirectoryName(full);
+            if (parent is null) return Errno.ENOENT;
+            errno = RealPath(parent, out string? realParent);
+            if (errno != 0) return errno;
+            if (!Directory.Exists(realParent)) return 20; // ENOTDIR
+            real = Path.Combine(realParent!, Path.GetFileName(full));
+        }
+        else if (errno != 0)
+        {
+            return errno;
+        }
+        directory = Path.GetDirectoryName(real!) ?? "/";
+        name = Path.GetFileName(real!);
+        return 0;
+    }
+
+    private static int RealPath(string path, out string? real)
+    {
+        real = null;
+        nint result = Libc.RealPath(path, 0);
+        if (result == 0) return LinuxError.Last;
+        real = Marshal.PtrToStringUTF8(result);
+        Libc.Free(result);
+        return 0;
+    }
+
     /// <summary>Stops watching (best effort: a directory that is gone has lost its watch already).</summary>
     public void Unwatch(int watch) => _ = Libc.InotifyRmWatch(_fd, watch);
 

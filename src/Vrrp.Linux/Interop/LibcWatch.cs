@@ -16,6 +16,13 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "inotify_rm_watch", SetLastError = true)]
     internal static partial int InotifyRmWatch(SafeFileDescriptor fd, int watch);
+
+    // realpath(path, NULL): a malloc'd string to free().
+    [LibraryImport(Lib, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint RealPath(string path, nint resolved);
+
+    [LibraryImport(Lib, EntryPoint = "free")]
+    internal static partial void Free(nint pointer);
 }
 
 /// <summary>The process events connector (linux/connector.h, linux/cn_proc.h).</summary>

@@ -4,6 +4,7 @@ using Vrrp.Linux.Hosting;
 using Vrrp.Keepalived;
 using Vrrpd.Logging;
 using Vrrpd.Scripts;
+using Vrrpd.Trackers;
 
 namespace Vrrpd.Daemon;
 
@@ -13,7 +14,7 @@ namespace Vrrpd.Daemon;
 /// is refused with each error logged and the running one stays. Requests during a reload are
 /// coalesced into one more reload after it.
 /// </summary>
-internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, TrackScriptSource scripts, NotificationSink notifications)
+internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, ExternalTrackers trackers, NotificationSink notifications)
 {
     private readonly Lock _gate = new();
     private bool _running, _again;
@@ -60,7 +61,7 @@ internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger l
             {
                 h.Apply(next.Host, beforeStart: () =>
                 {
-                    scripts.Configure(next.Config, h);
+                    trackers.Configure(next, h);
                     notifications.Configure(next.Config);
                 });
             }
