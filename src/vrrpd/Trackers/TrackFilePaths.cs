@@ -15,8 +15,11 @@ internal static class TrackFilePaths
     public static HashSet<string> Unreachable(KeepalivedConfig config, List<ConfigDiagnostic> findings)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
+        // keepalived forgets a block nothing tracks before it looks at its directory.
+        HashSet<string> used = [.. config.Instances.SelectMany(i => i.TrackFiles).Concat(config.SyncGroups.SelectMany(g => g.TrackFiles)).Select(t => t.File)];
         foreach (TrackFileConfig f in config.TrackFiles)
         {
+            if (!used.Contains(f.Name)) continue;
             int errno = DirectoryWatcher.Resolve(f.Path, out _, out _);
             if (errno == 0) continue;
             names.Add(f.Name);
