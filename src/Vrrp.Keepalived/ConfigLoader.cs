@@ -122,29 +122,15 @@ public static class ConfigLoader
         .Ignore("vrrpd does not configure static addresses, routes or rules", "static_ipaddress", "static_routes", "static_rules", "track_group")
         .Ignore("BFD is not part of vrrpd", "bfd_instance")
         .Add("vrrp_track_process", static (s, n) =>
-        {
-            if (Named(s, n, []) is string name)
-                BlockReader.Apply(n.Children!, TrackProcessReader.Table, AddTo(s.TrackProcesses, new(s.Values, name, n.Location, s.Instances.Count, s.Groups.Count)), $"in vrrp_track_process {name}", s.Values);
-        }, BlockUse.Required, repeatable: true)
+            TrackerBlocks.ReadProcess(s.TrackProcesses, n, Named(s, n, []), s.Instances.Count, s.Groups.Count, s.Values), BlockUse.Required, repeatable: true)
         .Add(["track_file", "vrrp_track_file"], static (s, n) =>
-        {
-            if (n.Keyword == "vrrp_track_file")
-                s.Values.Warning(n, "\"vrrp_track_file\" is deprecated, please use \"track_file\" (keepalived's words)");
-            if (Named(s, n, []) is string name)
-                BlockReader.Apply(n.Children!, TrackFileReader.Table, AddTo(s.TrackFiles, new(s.Values, name, n.Location, s.Instances.Count, s.Groups.Count)), $"in track_file {name}", s.Values);
-        }, BlockUse.Required, repeatable: true)
+            TrackerBlocks.ReadFile(s.TrackFiles, n, Named(s, n, []), s.Instances.Count, s.Groups.Count, s.Values), BlockUse.Required, repeatable: true)
         .Ignore("vrrpd watches links through netlink", "linkbeat_interfaces", "linkbeat_use_polling")
         .Ignore("gratuitous ARP pacing per interface is not implemented", "garp_group")
         .Ignore("vrrpd is one process; pid files and process names are set on its command line",
             "use_pid_dir", "instance", "child_wait_time", "namespace_with_ipsets")
         .Refuse("run vrrpd inside the namespace instead (ip netns exec NAME vrrpd ...)", "net_namespace")
         .Refuse("interface up/down debouncing is not implemented", "interface_up_down_delays");
-
-    private static T AddTo<T>(List<T> list, T item)
-    {
-        list.Add(item);
-        return item;
-    }
 
     // The name of a named top-level block, or null (with an error) when it is missing or taken.
     private static string? Named(TopState s, ConfigNode node, IEnumerable<(string Name, SourceLocation Location)> existing)

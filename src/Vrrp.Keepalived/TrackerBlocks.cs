@@ -18,6 +18,26 @@ internal sealed class TrackerBlocks
 
     public IEnumerable<TrackFileConfig> Files => _files.Select(f => f.Config);
 
+    /// <summary>A <c>vrrp_track_process</c> block at the top level, after <paramref name="instances"/> instances and <paramref name="groups"/> sync groups.</summary>
+    public static void ReadProcess(List<TrackProcessReader.State> blocks, ConfigNode node, string? name, int instances, int groups, ValueReader values)
+    {
+        if (name is null) return;
+        var state = new TrackProcessReader.State(values, name, node.Location, instances, groups);
+        blocks.Add(state);
+        BlockReader.Apply(node.Children!, TrackProcessReader.Table, state, $"in vrrp_track_process {name}", values);
+    }
+
+    /// <summary>A <c>track_file</c> (or deprecated <c>vrrp_track_file</c>) block at the top level.</summary>
+    public static void ReadFile(List<TrackFileReader.State> blocks, ConfigNode node, string? name, int instances, int groups, ValueReader values)
+    {
+        if (node.Keyword == "vrrp_track_file")
+            values.Warning(node, "\"vrrp_track_file\" is deprecated, please use \"track_file\" (keepalived's words)");
+        if (name is null) return;
+        var state = new TrackFileReader.State(values, name, node.Location, instances, groups);
+        blocks.Add(state);
+        BlockReader.Apply(node.Children!, TrackFileReader.Table, state, $"in track_file {name}", values);
+    }
+
     /// <summary>Completes the blocks; of two with one name, the first counts (keepalived finds the first).</summary>
     public static TrackerBlocks Complete(IEnumerable<TrackProcessReader.State> processes, IEnumerable<TrackFileReader.State> files, ValueReader values)
     {
