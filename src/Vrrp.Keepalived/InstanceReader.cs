@@ -33,6 +33,7 @@ internal static partial class InstanceReader
         public List<(VirtualAddressConfig Address, ConfigNode Node)> ExcludedVips = [];
         public List<(TrackedInterfaceConfig Track, ConfigNode Node)> TrackInterfaces = [];
         public List<TrackingReader.ScriptReference> TrackScripts = [];
+        public List<ConfigNode> TrackProcesses = [], TrackFiles = [];
         public IpAddr? SourceAddress;
         public bool UnicastConfigured;
         public List<(IpAddr Peer, ConfigNode Node)> Peers = [];
@@ -146,6 +147,8 @@ internal static partial class InstanceReader
             .Add("virtual_ipaddress_excluded", static (s, n) => ReadAddresses(s, n, s.ExcludedVips, advertised: false), BlockUse.Required, repeatable: true)
             .Add("track_interface", static (s, n) => s.TrackInterfaces.AddRange(TrackingReader.Interfaces(n, s.Values)), BlockUse.Required, repeatable: true)
             .Add("track_script", static (s, n) => s.TrackScripts.AddRange(TrackingReader.Scripts(n, s.Values)), BlockUse.Required, repeatable: true)
+            .Add("track_process", static (s, n) => s.TrackProcesses.AddRange(BlockReader.Entries(n, s.Values)), BlockUse.Required, repeatable: true)
+            .Add("track_file", static (s, n) => s.TrackFiles.AddRange(BlockReader.Entries(n, s.Values)), BlockUse.Required, repeatable: true)
             .Add("unicast_src_ip", static (s, n) =>
             {
                 s.UnicastConfigured = true;
@@ -185,7 +188,7 @@ internal static partial class InstanceReader
             .Ignore("LVS is not part of vrrpd", "lvs_sync_daemon_interface");
         table.Refuse("only use_vmac is implemented", "use_vmac_addr", "use_ipvlan")
             .Refuse("VRF binding is not implemented", "vrf")
-            .Refuse("only track_interface and track_script are implemented", "track_file", "track_process", "track_bfd", "track_src_ip")
+            .Refuse("BFD and source address tracking are not implemented", "track_bfd", "track_src_ip")
             .Refuse("only the standard VRRP multicast groups are used", "mcast_dst_ip")
             .Refuse("unicast TTL settings are not implemented", "unicast_ttl")
             .Refuse("not implemented", "unicast_fault_no_peer", "notify_deleted", "notify_master_rx_lower_pri", "timer_expired_backup", "no_virtual_ipaddress")

@@ -117,7 +117,7 @@ internal static class StateWords
         for (int i = 0; i < r.Trackers.Length; i++)
         {
             TrackerDefinition t = r.Trackers[i];
-            if (t.Weight == 0 && r.Router.IsTrackerUp(i) == t.Reverse)
+            if (r.Router.IsTrackerFaulting(i))
                 failed.Add($"{t.KindText} {t.Name}");
         }
         return failed.Count == 0 ? "?" : string.Join(", ", failed);

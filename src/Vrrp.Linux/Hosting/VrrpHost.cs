@@ -16,7 +16,7 @@ namespace Vrrp.Linux.Hosting;
 /// <remarks>
 /// <para>Sockets belong to the network namespace of the thread that creates them: build the
 /// host, <see cref="Start"/> it and run it on the thread (and in the namespace) it serves.</para>
-/// <para>Not thread-safe, except <see cref="RequestStop"/>, <see cref="SetTrackerState"/>,
+/// <para>Not thread-safe, except <see cref="RequestStop"/>, <see cref="SetTrackerState(string, bool)"/>, <see cref="SetTrackerValue"/>,
 /// <see cref="Post"/>, <see cref="GetStatusAsync"/> and <see cref="GetRuntimeAsync"/>, which
 /// reach the loop through its inbox.</para>
 /// <para>The parts: <see cref="EventLoop"/> (epoll, timer), <see cref="RouterSet"/> (build,
@@ -305,8 +305,17 @@ public sealed class VrrpHost : IDisposable
     /// <summary>Asks the loop to stop (any thread): <see cref="Run"/> returns after the current iteration.</summary>
     public void RequestStop(string reason) => _inbox.Post(new HostInbox.Stop(reason));
 
-    /// <summary>Gives an external tracker's state to every router tracking it (any thread).</summary>
-    public void SetTrackerState(string name, bool up) => _inbox.Post(new HostInbox.Tracker(name, up));
+    /// <summary>Gives an external tracker's state to every router tracking it, of any kind (any thread).</summary>
+    public void SetTrackerState(string name, bool up) => _inbox.Post(new HostInbox.Tracker(null, name, up));
+
+    /// <summary>Gives the state of external tracker <paramref name="name"/> of <paramref name="kind"/> (<see cref="TrackerDefinition.KindText"/>) to every router tracking it (any thread).</summary>
+    public void SetTrackerState(string kind, string name, bool up) => _inbox.Post(new HostInbox.Tracker(kind, name, up));
+
+    /// <summary>
+    /// Gives the value of value tracker <paramref name="name"/> of <paramref name="kind"/>
+    /// (<see cref="TrackerInput.Value"/>, keepalived's track_file) to every router tracking it (any thread).
+    /// </summary>
+    public void SetTrackerValue(string kind, string name, long value) => _inbox.Post(new HostInbox.TrackerValue(kind, name, value));
 
     /// <summary>Runs <paramref name="action"/> on the loop thread (any thread may call).</summary>
     public void Post(Action<VrrpHost> action) => _inbox.Post(new HostInbox.Invoke(action));
