@@ -11,9 +11,11 @@ namespace Vrrpd.Daemon;
 /// SIGHUP: the file is read and mapped on a worker thread (the loop keeps advertising and
 /// answering status meanwhile), then the loop applies the result. A configuration with errors
 /// is refused with each error logged and the running one stays. Requests during a reload are
-/// coalesced into one more reload after it.
+/// coalesced into one more reload after it. <paramref name="applied"/> hears each configuration
+/// put in force, on the loop thread.
 /// </summary>
-internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, TrackScriptSource scripts, NotificationSink notifications)
+internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, TrackScriptSource scripts, NotificationSink notifications,
+    Action<KeepalivedConfig>? applied = null)
 {
     private readonly Lock _gate = new();
     private bool _running, _again;
@@ -62,6 +64,7 @@ internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger l
                 {
                     scripts.Configure(next.Config, h);
                     notifications.Configure(next.Config);
+                    applied?.Invoke(next.Config);
                 });
             }
             catch (HostBuildException e)
