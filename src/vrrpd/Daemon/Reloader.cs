@@ -13,9 +13,11 @@ namespace Vrrpd.Daemon;
 /// answering status meanwhile), then the loop applies the result. A configuration with errors
 /// is refused with each error logged, and so is one whose reading takes longer than
 /// <see cref="Deadline"/> (its result, should it come later, is dropped); the running one stays.
-/// Requests during a reload are coalesced into one more reload after it.
+/// Requests during a reload are coalesced into one more reload after it. <paramref name="applied"/>
+/// hears each configuration put in force, on the loop thread.
 /// </summary>
-internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, ExternalTrackers trackers, NotificationSink notifications)
+internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, ExternalTrackers trackers, NotificationSink notifications,
+    Action<KeepalivedConfig>? applied = null)
 {
     /// <summary>How long reading and mapping a configuration may take.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -68,6 +70,7 @@ internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger l
                 h.Apply(next.Host, beforeStart: () =>
                 {
                     trackers.Configure(next, h);
+                    applied?.Invoke(next.Config);
                     notifications.Configure(next.Config);
                 });
             }
