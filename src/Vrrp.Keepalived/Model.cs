@@ -207,6 +207,13 @@ public sealed record GlobalDefs
 
     /// <summary><c>dynamic_interfaces</c>: interfaces may be missing at startup.</summary>
     public bool DynamicInterfaces { get; init; }
+
+    /// <summary>
+    /// vrrpd's <c>vrrpd_process_events_host_namespace</c>: outside the initial network namespace,
+    /// read process events from the namespace of PID 1 (or an ancestor), which needs
+    /// CAP_SYS_ADMIN; off, vrrpd there counts no process, as keepalived does.
+    /// </summary>
+    public bool ProcessEventsFromHostNamespace { get; init; }
 }
 
 /// <summary>A <c>vrrp_script</c> track script.</summary>

@@ -88,7 +88,7 @@ public sealed class ProcessEventSourceTests
         var refused = Assert.Throws<Win32Exception>(() => NetworkNamespace.Run(ns, () => ProcessEventSource.Open(borrowNamespace: false)));
         Assert.Equal(111, refused.NativeErrorCode); // ECONNREFUSED, what keepalived gets there
 
-        using ProcessEventSource source = NetworkNamespace.Run(ns, () => ProcessEventSource.Open());
+        using ProcessEventSource source = NetworkNamespace.Run(ns, () => ProcessEventSource.Open(borrowNamespace: true));
         Assert.NotNull(source.BorrowedNamespace);
         using ChildProcess child = Start("/bin/true");
         List<ProcessEvent> events = ReadUntil(source, e => e.Kind == ProcessEventKind.Exit && e.Pid == child.Id, Wait);

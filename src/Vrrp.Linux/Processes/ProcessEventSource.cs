@@ -79,7 +79,7 @@ public sealed unsafe class ProcessEventSource : IDisposable
     /// The kernel has no process connector (EPROTONOSUPPORT: CONFIG_PROC_EVENTS off), the caller
     /// lacks the privilege, or no namespace with the connector can be reached (ECONNREFUSED).
     /// </exception>
-    public static ProcessEventSource Open(int receiveBufferBytes = 1 << 20, bool borrowNamespace = true)
+    public static ProcessEventSource Open(int receiveBufferBytes = 1 << 20, bool borrowNamespace = false)
     {
         int errno = TryOpen(receiveBufferBytes, out Socket? socket);
         if (errno == 0)

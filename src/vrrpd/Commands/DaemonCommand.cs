@@ -26,21 +26,6 @@ internal static class DaemonCommand
     public static int Run(DaemonOptions options)
     {
         LineLogger log = LineLogger.ForDaemon(options);
-        using var signals = DaemonSignals.Install(log);
-        LastChance lastChance = LastChance.Install(log);
-        _ = TestFaults.Enabled; // the test hook's variable is read at startup, not at a request
-        try
-        {
-            return Run(options, log, signals, lastChance);
-        }
-        finally
-        {
-            lastChance.Finished();
-        }
-    }
-
-    private static int Run(DaemonOptions options, LineLogger log, DaemonSignals signals, LastChance lastChance)
-    {
         string path = Path.GetFullPath(options.ResolveConfigFile(File.Exists));
         var loadOptions = new ConfigLoadOptions(options.ConfigId);
         if (DaemonConfiguration.Load(path, loadOptions, log, out int errors) is not DaemonConfiguration loaded)
@@ -48,10 +33,28 @@ internal static class DaemonCommand
             Log.StartFailed(log, $"{path}: the configuration has {errors} error(s); not starting");
             return 1;
         }
-
+        // Capabilities belong to threads: they are given up while the process has no threads but
+        // its own and the runtime's finalizer, before signal handling starts one. Until then a
+        // signal can end the process, but it holds nothing yet that would be left behind.
         if (!options.KeepCapabilities)
             Privileges.Restrict(loaded.Config, log);
 
+        using var signals = DaemonSignals.Install(log);
+        LastChance lastChance = LastChance.Install(log);
+        _ = TestFaults.Enabled; // the test hook's variable is read at startup, not at a request
+        try
+        {
+            return Run(options, log, signals, lastChance, path, loadOptions, loaded);
+        }
+        finally
+        {
+            lastChance.Finished();
+        }
+    }
+
+    private static int Run(DaemonOptions options, LineLogger log, DaemonSignals signals, LastChance lastChance,
+        string path, ConfigLoadOptions loadOptions, DaemonConfiguration loaded)
+    {
         using var notifications = new NotificationSink(log);
         using var trackers = new ExternalTrackers(log);
         var dumps = new DumpWriter(DumpFiles.Create(options.DumpDirectory, options.KeepalivedDumpNames, Environment.GetEnvironmentVariable("TMPDIR")), log);

@@ -23,6 +23,16 @@ internal static class Privileges
     /// <summary>What this configuration lets the daemon keep, or null when a root script may need everything.</summary>
     public static ulong? Needed(KeepalivedConfig config, out string why)
     {
+        // Entering another process's network namespace for process events takes CAP_SYS_PTRACE
+        // (to open /proc/PID/ns/net of a process holding more) and CAP_SYS_ADMIN (setns).
+        ulong extra = config.Global.ProcessEventsFromHostNamespace && config.TrackProcesses.Count > 0
+            ? Capabilities.Mask(Capability.SysPtrace, Capability.SysAdmin) : 0;
+        ulong? needed = NeededByScripts(config, out why);
+        return needed is ulong mask ? mask | extra : null;
+    }
+
+    private static ulong? NeededByScripts(KeepalivedConfig config, out string why)
+    {
         List<ScriptCommand> scripts = [.. Commands(config)];
         if (scripts.Count == 0)
         {

@@ -31,7 +31,8 @@ internal sealed class ExternalTrackers(ILogger logger, ScriptOptions? options = 
         _scripts.Configure(loaded.Config, host);
         HashSet<string> processes = Used(loaded, ProcessKind), files = Used(loaded, FileKind);
         _processes?.Dispose();
-        _processes = ProcessTrackerService.Start([.. loaded.Config.TrackProcesses.Where(p => processes.Contains(p.Name))], logger,
+        _processes = ProcessTrackerService.Start([.. loaded.Config.TrackProcesses.Where(p => processes.Contains(p.Name))],
+            loaded.Config.Global.ProcessEventsFromHostNamespace, logger,
             (name, up) => host.SetTrackerState(ProcessKind, name, up));
         _files?.Dispose();
         _files = FileTrackerService.Start([.. loaded.Config.TrackFiles.Where(f => files.Contains(f.Name))], reload: _configured, logger,

@@ -25,7 +25,7 @@ internal sealed class ProcessTrackerService : IDisposable
     private readonly List<QuorumChange> _changes = [];
     private bool _disposed;
 
-    private ProcessTrackerService(IReadOnlyList<TrackProcessConfig> processes, ILogger log, Action<string, bool> report)
+    private ProcessTrackerService(IReadOnlyList<TrackProcessConfig> processes, bool borrowNamespace, ILogger log, Action<string, bool> report)
     {
         _log = log;
         _report = report;
@@ -34,7 +34,7 @@ internal sealed class ProcessTrackerService : IDisposable
         try
         {
             // Subscribe first, then read /proc: no change falls between the two.
-            _source = ProcessEventSource.Open();
+            _source = ProcessEventSource.Open(borrowNamespace: borrowNamespace);
             if (_source.BorrowedNamespace is string path)
                 TrackerLog.ProcessEventsBorrowed(log, path);
             _census.Scan(Now(), _changes, initial: true);
@@ -55,9 +55,9 @@ internal sealed class ProcessTrackerService : IDisposable
     /// Subscribes to process events, counts the processes and starts following them; every
     /// quorum is reported once at once (routers kept across a reload hear the current state).
     /// </summary>
-    public static ProcessTrackerService Start(IReadOnlyList<TrackProcessConfig> processes, ILogger log, Action<string, bool> report)
+    public static ProcessTrackerService Start(IReadOnlyList<TrackProcessConfig> processes, bool borrowNamespace, ILogger log, Action<string, bool> report)
     {
-        var service = new ProcessTrackerService(processes, log, report);
+        var service = new ProcessTrackerService(processes, borrowNamespace, log, report);
         service.ReportAll();
         service._thread?.Start();
         return service;

@@ -70,6 +70,9 @@ public sealed class TrackerTests
         Process prioProcess = Start(prio), aliveProcess = Start(alive);
         InstanceSpec high = Spec(245), low = Spec(240);
         string blocks = $$"""
+            global_defs {
+                vrrpd_process_events_host_namespace
+            }
             vrrp_track_process prio {
                 process {{prio}}
             }

@@ -25,6 +25,9 @@ public sealed class TrackProcessFailoverTests
         string prio = programs.Create('p'), alive = programs.Create('a');
         programs.Start(alive);
         string gateway = $$"""
+            global_defs {
+                vrrpd_process_events_host_namespace
+            }
             vrrp_track_process prio {
                 process {{prio}}
             }
@@ -89,6 +92,9 @@ public sealed class TrackProcessFailoverTests
         using var programs = new TrackedPrograms(lab.Directory);
         string worker = programs.Create('w');
         string config = $$"""
+            global_defs {
+                vrrpd_process_events_host_namespace
+            }
             vrrp_track_process workers {
                 process {{worker}}
                 quorum 2
