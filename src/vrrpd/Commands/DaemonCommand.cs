@@ -7,6 +7,7 @@ using Vrrpd.Control;
 using Vrrpd.Daemon;
 using Vrrpd.Logging;
 using Vrrpd.Scripts;
+using Vrrpd.Trackers;
 
 namespace Vrrpd.Commands;
 
@@ -35,7 +36,7 @@ internal static class DaemonCommand
             Privileges.Restrict(loaded.Config, log);
 
         using var notifications = new NotificationSink(log);
-        using var scripts = new TrackScriptSource(log);
+        using var trackers = new ExternalTrackers(log);
         PidFile? pidFile = null;
         VrrpHost? host = null;
         ControlServer? control = null;
@@ -43,10 +44,10 @@ internal static class DaemonCommand
         {
             if (options.PidFile is { } pidPath)
                 pidFile = PidFile.Write(pidPath);
-            host = new VrrpHost(new VrrpHostSettings { Logger = log, Observer = notifications, TrackerStates = scripts });
+            host = new VrrpHost(new VrrpHostSettings { Logger = log, Observer = notifications, TrackerStates = trackers });
             control = ControlServer.Start(options.ControlSocket, host, path, log);
             VrrpHost running = host;
-            var reloader = new Reloader(path, loadOptions, log, host, scripts, notifications);
+            var reloader = new Reloader(path, loadOptions, log, host, trackers, notifications);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, running, "SIGTERM"));
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, running, "SIGINT"));
             using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
@@ -54,7 +55,7 @@ internal static class DaemonCommand
                 c.Cancel = true;
                 reloader.Request();
             });
-            scripts.Configure(loaded.Config, host);
+            trackers.Configure(loaded, host);
             notifications.Configure(loaded.Config);
             host.Start(loaded.Host);
             SdNotify.Send($"READY=1\nSTATUS={host.RouterCount} VRRP instances\nMAINPID={Environment.ProcessId}");

@@ -54,8 +54,16 @@ internal static class Privileges
         }
         if ((held & ~keep) == 0)
             return;
-        Capabilities.RestrictTo(keep & held);
-        Log.CapabilitiesDropped(log, Capabilities.Read("CapEff").ToString("x"), why);
+        try
+        {
+            Capabilities.RestrictTo(keep & held);
+            Log.CapabilitiesDropped(log, Capabilities.Read("CapEff").ToString("x"), why);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            // Not worth refusing to run for: the daemon works with more than it needs.
+            Log.CapabilitiesNotDropped(log, e.Message);
+        }
     }
 
     private static IEnumerable<ScriptCommand> Commands(KeepalivedConfig config)

@@ -4,6 +4,7 @@ using Vrrp.Linux.Hosting;
 using Vrrp.Keepalived;
 using Vrrpd.Logging;
 using Vrrpd.Scripts;
+using Vrrpd.Trackers;
 
 namespace Vrrpd.Daemon;
 
@@ -14,7 +15,7 @@ namespace Vrrpd.Daemon;
 /// <see cref="Deadline"/> (its result, should it come later, is dropped); the running one stays.
 /// Requests during a reload are coalesced into one more reload after it.
 /// </summary>
-internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, TrackScriptSource scripts, NotificationSink notifications)
+internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger log, VrrpHost host, ExternalTrackers trackers, NotificationSink notifications)
 {
     /// <summary>How long reading and mapping a configuration may take.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -66,7 +67,7 @@ internal sealed class Reloader(string path, ConfigLoadOptions options, ILogger l
             {
                 h.Apply(next.Host, beforeStart: () =>
                 {
-                    scripts.Configure(next.Config, h);
+                    trackers.Configure(next, h);
                     notifications.Configure(next.Config);
                 });
             }
