@@ -16,12 +16,13 @@
 # Maintainer: $DEBFULLNAME <$DEBEMAIL> when set (the Debian convention), else the placeholder below.
 #
 # lintian (bookworm's 2.116, `lintian -EvIL +pedantic`) reports no error, warning, info or
-# pedantic tag but two, overridden in contrib/deb/lintian-overrides (shipped as
+# pedantic tag but three, overridden in contrib/deb/lintian-overrides (shipped as
 # /usr/share/lintian/overrides/vrrpd) and explained there:
 #   I package-supports-alternative-init-but-no-init.d-script: systemd only; vrrpd runs in the
 #     foreground, so any other supervisor starts it as it is.
 #   I hardening-no-fortify-functions: the prebuilt .NET runtime NativeAOT links is compiled
 #     without _FORTIFY_SOURCE; vrrpd's own code is C#.
+#   I typo-in-manual-page iif: ip rule's iif keyword in vrrpd.conf(5), not a misspelled "if".
 # Choices lintian does not flag: the unit's path is /lib/systemd/system (bookworm's lintian
 # flags /usr/lib/systemd/system); Depends names util-linux (>= 2.33), an essential package,
 # for setpriv --pdeathsig.
