@@ -8,6 +8,10 @@ internal static class Run
 {
     public static int Execute(string[] args)
     {
+        if (Usage.AsksForHelp(args))
+            return Usage.Print(Console.Out, 0);
+        if (args.Any(a => a is "-v" or "--version"))
+            return Usage.PrintVersion();
         if (!DaemonOptions.TryParse(args, out DaemonOptions options, out string? error))
         {
             Console.Error.WriteLine($"vrrpd: {error}");
