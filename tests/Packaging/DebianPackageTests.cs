@@ -88,10 +88,10 @@ public sealed class DebianPackageTests
             source /usr/share/bash-completion/completions/vrrpd
             complete -p vrrpd
             COMP_WORDS=(vrrpd st); COMP_CWORD=1; _vrrpd; echo "[${COMPREPLY[*]}]"
-            COMP_WORDS=(vrrpd --keep); COMP_CWORD=1; _vrrpd; echo "[${COMPREPLY[*]}]"
+            COMP_WORDS=(vrrpd --keepa); COMP_CWORD=1; _vrrpd; echo "[${COMPREPLY[*]}]"
             COMP_WORDS=(vrrpd status --); COMP_CWORD=2; _vrrpd; echo "[${COMPREPLY[*]}]"
             """).Output;
-        Assert.Equal("complete -F _vrrpd vrrpd\n[status]\n[--keep-capabilities]\n[--control-socket --help --json]\n", completion);
+        Assert.Equal("complete -F _vrrpd vrrpd\n[status]\n[--keepalived-dump-names]\n[--control-socket --help --json]\n", completion);
 
         // The unit as systemd reads it: ExecStart's binary and the Documentation man pages exist.
         var verify = Run("systemd-analyze", "verify", "/lib/systemd/system/vrrpd.service");
