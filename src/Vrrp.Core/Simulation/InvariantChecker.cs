@@ -281,7 +281,7 @@ public sealed class InvariantChecker : ISimulationObserver
         ? $"{r.Name} {r.State} priority {r.Priority}{(r.Preempt ? "" : " nopreempt")}{(r.Faulted ? " faulted" : "")}"
         : $"{r.Name} off"));
 
-    private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0.###} ms";
+    private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0.####} ms";
 
     private enum TimerSetBy : byte { EnteredBackup, Advertisement, PriorityZero }
 
