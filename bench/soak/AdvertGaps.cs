@@ -6,7 +6,7 @@ namespace Vrrp.Bench.Soak;
 /// <summary>A silence of the Master on the wire: the arrival that ended it and how long it was.</summary>
 internal readonly record struct AdvertGap(DateTime EndedAt, double Milliseconds);
 
-/// <summary>The gaps between r1's VRID 1 advertisements in a capture (read with <c>tcpdump -tt -r</c>).</summary>
+/// <summary>The gaps between r1's VRID 3 advertisements in a capture (read with <c>tcpdump -tt -r</c>).</summary>
 internal static class AdvertGaps
 {
     public static List<AdvertGap> Read(string pcap)

@@ -68,12 +68,12 @@ internal sealed class SoakLab : IDisposable
     }
 
     /// <summary>
-    /// Captures, on r2's eth0, r1's advertisements of VRID 1 (a BPF filter in the kernel: 100
+    /// Captures, on r2's eth0, r1's advertisements of VRID 3 (untracked; a BPF filter in the kernel: 100
     /// frames a second at 10 ms): the Master's silences as the Backup saw them.
     /// </summary>
     public PacketCapture CaptureMasterAdverts() =>
-        _lab.Capture(_lab.Namespaces.First(n => n.EndsWith("-r2", StringComparison.Ordinal)), "eth0", Path.Combine(_files.Path, "vr1.pcap"),
-            "ip proto 112 and src 10.0.0.1 and ip[21] = 1");
+        _lab.Capture(_lab.Namespaces.First(n => n.EndsWith("-r2", StringComparison.Ordinal)), "eth0", Path.Combine(_files.Path, "vr3.pcap"),
+            "ip proto 112 and src 10.0.0.1 and ip[21] = 3");
 
     private string Config(int index) => SoakConfig.Write(index == 0, _instances, _advertMilliseconds, _script, _changed[index]);
 

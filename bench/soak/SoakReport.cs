@@ -69,7 +69,7 @@ internal sealed class SoakReport(SoakRun run, SoakOptions options, string[] fina
         if (run.Gaps.Count > 0)
         {
             double down = MasterDownMilliseconds;
-            s.AppendLine(Invariant, $"| r1's VR1 advertisements at r2: gaps over Master_Down_Interval ({down:0.0} ms), worst gap | {run.Gaps.Count(g => g.Milliseconds > down)} of {run.Gaps.Count}, worst {run.Gaps.Max(g => g.Milliseconds):0.0} ms | |");
+            s.AppendLine(Invariant, $"| r1's VR3 advertisements at r2: gaps over Master_Down_Interval ({down:0.0} ms), worst gap | {run.Gaps.Count(g => g.Milliseconds > down)} of {run.Gaps.Count}, worst {run.Gaps.Max(g => g.Milliseconds):0.0} ms | |");
         }
         s.AppendLine();
     }
@@ -105,7 +105,7 @@ internal sealed class SoakReport(SoakRun run, SoakOptions options, string[] fina
 
     private void PerMinute(StringBuilder s)
     {
-        s.AppendLine("| minute | RSS r1 / r2 MB | GCs r1 / r2 | allocated r1 / r2 kB | faults | transitions | spurious | worst VR1 gap at r2, ms | load average |").AppendLine("|---|---|---|---|---|---|---|---|---|");
+        s.AppendLine("| minute | RSS r1 / r2 MB | GCs r1 / r2 | allocated r1 / r2 kB | faults | transitions | spurious | worst VR3 gap at r2, ms | load average |").AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (MinuteSample m in run.Minutes)
         {
             DaemonSample a = m.Daemons[0], b = m.Daemons[1];
@@ -129,10 +129,10 @@ internal sealed class SoakReport(SoakRun run, SoakOptions options, string[] fina
         {
             string kinds = string.Join(", ", e.GroupBy(t => $"{t.Daemon} -> {t.State}").Select(g => $"{g.Count()} {g.Key}"));
             string reasons = string.Join("; ", e.Select(t => t.Reason).Distinct().Take(3));
-            // The Master's last silence on the wire before the burst (VR1, as r2 received it).
+            // The Master's last silence on the wire before the burst (VR3, as r2 received it).
             DateTime start = e[0].Time;
             AdvertGap? gap = run.Gaps.FirstOrDefault(g => g.EndedAt.AddMilliseconds(-g.Milliseconds) <= start && g.EndedAt >= start.AddMilliseconds(-5));
-            string silence = gap is AdvertGap { Milliseconds: > 0 } g ? $"; r1 silent {g.Milliseconds:0.0} ms on VR1 until {g.EndedAt:HH:mm:ss.fff}" : "";
+            string silence = gap is AdvertGap { Milliseconds: > 0 } g ? $"; r1 silent {g.Milliseconds:0.0} ms on VR3 until {g.EndedAt:HH:mm:ss.fff}" : "";
             s.AppendLine(Invariant, $"- {e[0].Time:HH:mm:ss.fff} for {(e[^1].Time - e[0].Time).TotalMilliseconds:0} ms, {e.Select(t => t.Instance).Distinct().Count()} instances: {kinds} ({reasons}){silence}; last fault before: {LastFaultBefore(e[0].Time)}");
         }
     }
