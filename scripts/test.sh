@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md gives it. Run as root on Debian with the .NET 10 SDK:
-# installs the peers and tools the tests use when missing (keepalived, frr, nftables, ...), publishes the NativeAOT daemon the
+# installs the peers and tools the tests use when missing (keepalived, frr, nftables, lintian, ...), publishes the NativeAOT daemon the
 # end-to-end tests run, runs every test project and prints one plain "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,11 @@ command -v tshark >/dev/null || missing+=(tshark)
 command -v tcpdump >/dev/null || missing+=(tcpdump)
 command -v ping >/dev/null || missing+=(iputils-ping)
 [ -x /usr/sbin/nft ] || missing+=(nftables)
+# The package test (tests/Packaging): build, check and install the .deb.
+command -v dpkg-deb >/dev/null || missing+=(dpkg)
+command -v lintian >/dev/null || missing+=(lintian)
+command -v man >/dev/null || missing+=(man-db)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

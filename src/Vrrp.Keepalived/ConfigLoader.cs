@@ -81,6 +81,8 @@ public static class ConfigLoader
         public List<ScriptReader.State> Scripts { get; } = [];
         public List<InstanceReader.State> Instances { get; } = [];
         public List<SyncGroupReader.State> Groups { get; } = [];
+        public List<TrackProcessReader.State> TrackProcesses { get; } = [];
+        public List<TrackFileReader.State> TrackFiles { get; } = [];
     }
 
     private static readonly KeywordTable<TopState> TopTable = new KeywordTable<TopState>("top level")
@@ -119,7 +121,10 @@ public static class ConfigLoader
         .Ignore("LVS / health checkers are not part of vrrpd", "virtual_server", "virtual_server_group", "SSL", "net_namespace_ipvs")
         .Ignore("vrrpd does not configure static addresses, routes or rules", "static_ipaddress", "static_routes", "static_rules", "track_group")
         .Ignore("BFD is not part of vrrpd", "bfd_instance")
-        .Ignore("only vrrp_script trackers are implemented", "vrrp_track_process", "track_file", "vrrp_track_file")
+        .Add("vrrp_track_process", static (s, n) =>
+            TrackerBlocks.ReadProcess(s.TrackProcesses, n, Named(s, n, []), s.Instances.Count, s.Groups.Count, s.Values), BlockUse.Required, repeatable: true)
+        .Add(["track_file", "vrrp_track_file"], static (s, n) =>
+            TrackerBlocks.ReadFile(s.TrackFiles, n, Named(s, n, []), s.Instances.Count, s.Groups.Count, s.Values), BlockUse.Required, repeatable: true)
         .Ignore("vrrpd watches links through netlink", "linkbeat_interfaces", "linkbeat_use_polling")
         .Ignore("gratuitous ARP pacing per interface is not implemented", "garp_group")
         .Ignore("vrrpd is one process; pid files and process names are set on its command line",
@@ -164,20 +169,25 @@ public static class ConfigLoader
         }
 
         Dictionary<string, InstanceReader.Membership> membership = ResolveMembers(top, values);
+        TrackerBlocks trackers = TrackerBlocks.Complete(top.TrackProcesses, top.TrackFiles, values);
 
         var instances = new List<VrrpInstanceConfig>();
         foreach (InstanceReader.State state in top.Instances)
         {
             InstanceReader.Membership? member = membership.TryGetValue(state.Name, out var m) ? m : null;
             if (InstanceReader.Complete(state, global, scripts, member) is VrrpInstanceConfig instance)
-                instances.Add(instance);
+                instances.Add(trackers.Attach(instance, top.Instances.IndexOf(state), state.TrackProcesses, state.TrackFiles, member?.TrackingWeight ?? false, values));
         }
 
         var groups = new List<SyncGroupConfig>();
         foreach (SyncGroupReader.State state in top.Groups)
         {
             if (CompleteGroup(state, global, scripts, top.Instances, instances, values) is SyncGroupConfig group)
-                groups.Add(group);
+            {
+                var (trackedProcesses, trackedFiles) = trackers.ForGroup(group.Name, top.Groups.IndexOf(state), state.TrackProcesses, state.TrackFiles,
+                    [.. instances.Where(i => group.Members.Contains(i.Name))], values);
+                groups.Add(group with { TrackProcesses = trackedProcesses, TrackFiles = trackedFiles });
+            }
         }
 
         CheckAcrossInstances(instances, values);
@@ -197,6 +207,8 @@ public static class ConfigLoader
             Instances = instances.ToEquatableArray(),
             SyncGroups = groups.ToEquatableArray(),
             Files = files.ToEquatableArray(),
+            TrackProcesses = trackers.Processes.ToEquatableArray(),
+            TrackFiles = trackers.Files.ToEquatableArray(),
         };
         return new ConfigLoadResult(config, sorted);
     }

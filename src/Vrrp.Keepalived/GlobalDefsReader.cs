@@ -27,6 +27,7 @@ internal static class GlobalDefsReader
         public long StartupDelayMicros;
         public string VmacPrefix = "vrrp";
         public bool DynamicInterfaces;
+        public bool ProcessEventsFromHostNamespace;
     }
 
     public static KeywordTable<State> Table { get; } = BuildTable();
@@ -80,7 +81,10 @@ internal static class GlobalDefsReader
                 if (n.ArgumentCount > 0 && n.Argument(0) != "allow_if_changes")
                     s.Values.Error(n, $"dynamic_interfaces '{n.Argument(0)}': the only option is allow_if_changes");
                 s.DynamicInterfaces = true;
-            });
+            })
+            // vrrpd's own: keepalived run outside the initial network namespace gets no process
+            // events (the kernel sends them there only) and counts no process at all.
+            .Add("vrrpd_process_events_host_namespace", static (s, n) => s.ProcessEventsFromHostNamespace = s.Values.OptionalBool(n) ?? s.ProcessEventsFromHostNamespace);
 
         table.Ignore("e-mail alerts are not sent",
                 "notification_email", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
@@ -160,6 +164,7 @@ internal static class GlobalDefsReader
             StartupDelay = TimeSpan.FromMicroseconds(s.StartupDelayMicros),
             VmacPrefix = s.VmacPrefix,
             DynamicInterfaces = s.DynamicInterfaces,
+            ProcessEventsFromHostNamespace = s.ProcessEventsFromHostNamespace,
         };
     }
 

@@ -224,6 +224,8 @@ internal static partial class InstanceReader
             NotifyPriorityChanges = s.NotifyPriorityChanges ?? membership?.NotifyPriorityChanges ?? global.NotifyPriorityChanges,
             Notify = s.Notify,
             SyncGroup = membership?.Group,
+            VirtualRoutes = s.Routes.Select(r => r.Route).ToEquatableArray(),
+            VirtualRules = s.Rules.Select(r => r.Rule).ToEquatableArray(),
         };
         // Normalized even when there are errors, so that one run reports every finding.
         instance = Normalize(s, instance, strict, strictWhy);

@@ -3,7 +3,7 @@ using Vrrp.Core.Wire;
 
 namespace Vrrp.Keepalived;
 
-/// <summary>What a router tracks: an interface's link or a track script's result.</summary>
+/// <summary>What a router tracks: an interface's link, a track script's result, a process's quorum or a file's value.</summary>
 public enum TrackerKind : byte
 {
     /// <summary>A <c>track_interface</c> entry: up while the link is up.</summary>
@@ -11,17 +11,35 @@ public enum TrackerKind : byte
 
     /// <summary>A <c>track_script</c> entry: up while the <c>vrrp_script</c> succeeds.</summary>
     Script,
+
+    /// <summary>A <c>track_process</c> entry: up while the <c>vrrp_track_process</c> has its quorum.</summary>
+    Process,
+
+    /// <summary>A <c>track_file</c> entry: a value (<see cref="TrackerInput.Value"/>), the number in the file.</summary>
+    File,
 }
 
 /// <summary>One tracker of an instance, in the order of <see cref="VirtualRouterOptions.Trackers"/>.</summary>
-/// <param name="Kind">An interface or a script.</param>
-/// <param name="Name">The interface name or the <c>vrrp_script</c> name.</param>
+/// <param name="Kind">An interface, a script, a process or a file.</param>
+/// <param name="Name">The interface name, or the name of the <c>vrrp_script</c>, <c>vrrp_track_process</c> or <c>track_file</c>.</param>
 /// <param name="Weight">keepalived semantics (see <see cref="TrackerOptions.Weight"/>); 0 means Fault while down.</param>
 /// <param name="Reverse">keepalived <c>reverse</c>: up and down swap.</param>
 public sealed record TrackerSpec(TrackerKind Kind, string Name, int Weight, bool Reverse)
 {
-    /// <summary>The router's view: named <c>interface NAME</c> or <c>script NAME</c> for status output.</summary>
-    public TrackerOptions ToOptions() => new($"{(Kind == TrackerKind.Interface ? "interface" : "script")} {Name}", Weight, Reverse);
+    /// <summary>The word status output shows before the name: <c>interface</c>, <c>script</c>, <c>process</c> or <c>file</c>.</summary>
+    public string KindText => Kind switch
+    {
+        TrackerKind.Interface => "interface",
+        TrackerKind.Script => "script",
+        TrackerKind.Process => "process",
+        _ => "file",
+    };
+
+    /// <summary>A file reports a value, the others up or down.</summary>
+    public TrackerInput Input => Kind == TrackerKind.File ? TrackerInput.Value : TrackerInput.State;
+
+    /// <summary>The router's view: named <c>KIND NAME</c> (<c>script chk</c>) for status output.</summary>
+    public TrackerOptions ToOptions() => new($"{KindText} {Name}", Weight, Reverse, Input);
 }
 
 /// <summary>
@@ -106,9 +124,11 @@ public static class InstanceOptions
     }
 
     /// <summary>
-    /// The instance's trackers: its own track_interface and track_script entries, then its sync
-    /// group's (keepalived applies a group's tracking to every member; without
-    /// sync_group_tracking_weight a failure means FAULT, so the weight becomes 0).
+    /// The instance's trackers: its own track_interface, track_script, track_process and
+    /// track_file entries, then its sync group's (keepalived applies a group's tracking to
+    /// every member; for interfaces and scripts without sync_group_tracking_weight a failure
+    /// means FAULT, so the weight becomes 0; processes and files keep the group's weights, and
+    /// one the member tracks too takes the group's weight unless the member's is 0).
     /// </summary>
     /// <param name="instance">The instance.</param>
     /// <param name="group">Its sync group (<see cref="VrrpInstanceConfig.SyncGroup"/>), or null.</param>
@@ -121,6 +141,10 @@ public static class InstanceOptions
             result.Add(new TrackerSpec(TrackerKind.Interface, t.Interface, t.Weight, t.Reverse));
         foreach (TrackedScriptConfig t in c.TrackScripts)
             result.Add(new TrackerSpec(TrackerKind.Script, t.Script, t.Weight, t.Reverse));
+        foreach (TrackedProcessConfig t in c.TrackProcesses)
+            result.Add(new TrackerSpec(TrackerKind.Process, t.Process, t.Weight, t.Reverse));
+        foreach (TrackedFileConfig t in c.TrackFiles)
+            result.Add(new TrackerSpec(TrackerKind.File, t.File, t.Weight, t.Reverse));
         if (group is null)
             return result;
         foreach (TrackedInterfaceConfig t in group.TrackInterfaces)
@@ -133,7 +157,22 @@ public static class InstanceOptions
             if (!result.Any(r => r.Kind == TrackerKind.Script && r.Name == t.Script))
                 result.Add(new TrackerSpec(TrackerKind.Script, t.Script, group.TrackingWeight ? t.Weight : 0, t.Reverse));
         }
+        foreach (TrackedProcessConfig t in group.TrackProcesses)
+            MergeGroupTracker(result, new TrackerSpec(TrackerKind.Process, t.Process, t.Weight, t.Reverse));
+        foreach (TrackedFileConfig t in group.TrackFiles)
+            MergeGroupTracker(result, new TrackerSpec(TrackerKind.File, t.File, t.Weight, t.Reverse));
         return result;
+    }
+
+    // keepalived keeps one tracker for an object both the member and its group track: the
+    // group's weight and reverse, unless the member's weight is 0.
+    private static void MergeGroupTracker(List<TrackerSpec> result, TrackerSpec fromGroup)
+    {
+        int i = result.FindIndex(r => r.Kind == fromGroup.Kind && r.Name == fromGroup.Name);
+        if (i < 0)
+            result.Add(fromGroup);
+        else if (result[i].Weight != 0)
+            result[i] = fromGroup;
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ internal static partial class InstanceReader
         public List<(VirtualAddressConfig Address, ConfigNode Node)> ExcludedVips = [];
         public List<(TrackedInterfaceConfig Track, ConfigNode Node)> TrackInterfaces = [];
         public List<TrackingReader.ScriptReference> TrackScripts = [];
+        public List<ConfigNode> TrackProcesses = [], TrackFiles = [];
         public IpAddr? SourceAddress;
         public bool UnicastConfigured;
         public List<(IpAddr Peer, ConfigNode Node)> Peers = [];
@@ -51,6 +52,8 @@ internal static partial class InstanceReader
         public bool V3ChecksumAsV2;
         public bool? NotifyPriorityChanges;
         public NotifyScripts Notify = NotifyScripts.None;
+        public List<(VirtualRouteConfig Route, ConfigNode Node)> Routes = [];
+        public List<(VirtualRuleConfig Rule, ConfigNode Node)> Rules = [];
 
         public SourceLocation At(string keyword) => Seen.TryGetValue(keyword, out ConfigNode? node) ? node.Location : Location;
     }
@@ -144,6 +147,8 @@ internal static partial class InstanceReader
             .Add("virtual_ipaddress_excluded", static (s, n) => ReadAddresses(s, n, s.ExcludedVips, advertised: false), BlockUse.Required, repeatable: true)
             .Add("track_interface", static (s, n) => s.TrackInterfaces.AddRange(TrackingReader.Interfaces(n, s.Values)), BlockUse.Required, repeatable: true)
             .Add("track_script", static (s, n) => s.TrackScripts.AddRange(TrackingReader.Scripts(n, s.Values)), BlockUse.Required, repeatable: true)
+            .Add("track_process", static (s, n) => s.TrackProcesses.AddRange(BlockReader.Entries(n, s.Values)), BlockUse.Required, repeatable: true)
+            .Add("track_file", static (s, n) => s.TrackFiles.AddRange(BlockReader.Entries(n, s.Values)), BlockUse.Required, repeatable: true)
             .Add("unicast_src_ip", static (s, n) =>
             {
                 s.UnicastConfigured = true;
@@ -171,7 +176,9 @@ internal static partial class InstanceReader
             // vrrpd's own keyword (VirtualRouterOptions.StrictAddressCheck): keepalived's default drop.
             .Add("strict_address_check", static (s, n) => s.StrictAddressCheck = s.Values.OptionalBool(n) ?? true)
             .Add("v3_checksum_as_v2", static (s, n) => s.V3ChecksumAsV2 = s.Values.OptionalBool(n) ?? s.V3ChecksumAsV2)
-            .Add("notify_priority_changes", static (s, n) => s.NotifyPriorityChanges = s.Values.OptionalBool(n) ?? s.NotifyPriorityChanges);
+            .Add("notify_priority_changes", static (s, n) => s.NotifyPriorityChanges = s.Values.OptionalBool(n) ?? s.NotifyPriorityChanges)
+            .Add("virtual_routes", static (s, n) => RouteReader.Read(s.Values, n, s.Routes), BlockUse.Required, repeatable: true)
+            .Add("virtual_rules", static (s, n) => RuleReader.Read(s.Values, n, s.Rules), BlockUse.Required, repeatable: true);
         SyncGroupReader.AddNotifyKeywords(table, static s => s.Values, static s => s.Notify, static (s, notify) => s.Notify = notify);
 
         table.Ignore("e-mail alerts are not sent", "smtp_alert")
@@ -181,13 +188,12 @@ internal static partial class InstanceReader
             .Ignore("LVS is not part of vrrpd", "lvs_sync_daemon_interface");
         table.Refuse("only use_vmac is implemented", "use_vmac_addr", "use_ipvlan")
             .Refuse("VRF binding is not implemented", "vrf")
-            .Refuse("only track_interface and track_script are implemented", "track_file", "track_process", "track_bfd", "track_src_ip")
+            .Refuse("BFD and source address tracking are not implemented", "track_bfd", "track_src_ip")
             .Refuse("only the standard VRRP multicast groups are used", "mcast_dst_ip")
             .Refuse("unicast TTL settings are not implemented", "unicast_ttl")
             .Refuse("not implemented", "unicast_fault_no_peer", "notify_deleted", "notify_master_rx_lower_pri", "timer_expired_backup", "no_virtual_ipaddress")
             .Refuse("keepalived's pre-1.3.6 VRRPv3 checksum is not implemented; see v3_checksum_as_v2", "old_unicast_checksum")
             .Refuse("periodic GARP on other interfaces is not implemented", "garp_extra_if", "vmac_garp_intvl")
-            .Refuse("virtual routes and rules are not implemented; add them from a notify script", "virtual_routes", "virtual_rules")
             .Refuse("vrrpd does not change interface sysctls; set net.ipv4.conf.IF.promote_secondaries yourself", "promote_secondaries");
         return table;
     }

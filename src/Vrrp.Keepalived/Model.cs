@@ -30,6 +30,12 @@ public sealed record KeepalivedConfig
     /// <summary>Every file read, main file first.</summary>
     public required EquatableArray<string> Files { get; init; }
 
+    /// <summary>The <c>vrrp_track_process</c> blocks, in the order written.</summary>
+    public EquatableArray<TrackProcessConfig> TrackProcesses { get; init; } = EquatableArray<TrackProcessConfig>.Empty;
+
+    /// <summary>The <c>track_file</c> (<c>vrrp_track_file</c>) blocks, in the order written.</summary>
+    public EquatableArray<TrackFileConfig> TrackFiles { get; init; } = EquatableArray<TrackFileConfig>.Empty;
+
     /// <summary>The instance named <paramref name="name"/>, or null.</summary>
     public VrrpInstanceConfig? FindInstance(string name) => Find(Instances, name, static i => i.Name);
 
@@ -38,6 +44,12 @@ public sealed record KeepalivedConfig
 
     /// <summary>The sync group named <paramref name="name"/>, or null.</summary>
     public SyncGroupConfig? FindSyncGroup(string name) => Find(SyncGroups, name, static g => g.Name);
+
+    /// <summary>The <c>vrrp_track_process</c> named <paramref name="name"/> (the first, as keepalived), or null.</summary>
+    public TrackProcessConfig? FindTrackProcess(string name) => Find(TrackProcesses, name, static p => p.Name);
+
+    /// <summary>The <c>track_file</c> named <paramref name="name"/> (the first, as keepalived), or null.</summary>
+    public TrackFileConfig? FindTrackFile(string name) => Find(TrackFiles, name, static f => f.Name);
 
     private static T? Find<T>(EquatableArray<T> items, string name, Func<T, string> key) where T : class
     {
@@ -195,6 +207,13 @@ public sealed record GlobalDefs
 
     /// <summary><c>dynamic_interfaces</c>: interfaces may be missing at startup.</summary>
     public bool DynamicInterfaces { get; init; }
+
+    /// <summary>
+    /// vrrpd's <c>vrrpd_process_events_host_namespace</c>: outside the initial network namespace,
+    /// read process events from the namespace of PID 1 (or an ancestor), which needs
+    /// CAP_SYS_ADMIN; off, vrrpd there counts no process, as keepalived does.
+    /// </summary>
+    public bool ProcessEventsFromHostNamespace { get; init; }
 }
 
 /// <summary>A <c>vrrp_script</c> track script.</summary>
@@ -377,6 +396,12 @@ public sealed record VrrpInstanceConfig
     /// <summary><c>track_script</c> entries (the sync group's are added by <see cref="InstanceOptions.Trackers"/>).</summary>
     public EquatableArray<TrackedScriptConfig> TrackScripts { get; init; } = EquatableArray<TrackedScriptConfig>.Empty;
 
+    /// <summary><c>track_process</c> entries (the sync group's are added by <see cref="InstanceOptions.Trackers"/>).</summary>
+    public EquatableArray<TrackedProcessConfig> TrackProcesses { get; init; } = EquatableArray<TrackedProcessConfig>.Empty;
+
+    /// <summary><c>track_file</c> entries (the sync group's are added by <see cref="InstanceOptions.Trackers"/>).</summary>
+    public EquatableArray<TrackedFileConfig> TrackFiles { get; init; } = EquatableArray<TrackedFileConfig>.Empty;
+
     /// <summary><c>unicast_src_ip</c> / <c>mcast_src_ip</c>: source of advertisements; null means the interface's address.</summary>
     public IpAddr? SourceAddress { get; init; }
 
@@ -434,6 +459,12 @@ public sealed record VrrpInstanceConfig
 
     /// <summary>The sync group this instance belongs to, if any.</summary>
     public string? SyncGroup { get; init; }
+
+    /// <summary><c>virtual_routes</c>: installed after the addresses while Master.</summary>
+    public EquatableArray<VirtualRouteConfig> VirtualRoutes { get; init; } = EquatableArray<VirtualRouteConfig>.Empty;
+
+    /// <summary><c>virtual_rules</c>: installed after the routes while Master.</summary>
+    public EquatableArray<VirtualRuleConfig> VirtualRules { get; init; } = EquatableArray<VirtualRuleConfig>.Empty;
 }
 
 /// <summary>A <c>vrrp_sync_group</c>: instances that change state together.</summary>
@@ -453,6 +484,12 @@ public sealed record SyncGroupConfig
 
     /// <summary><c>track_script</c> entries, applied to every member.</summary>
     public EquatableArray<TrackedScriptConfig> TrackScripts { get; init; } = EquatableArray<TrackedScriptConfig>.Empty;
+
+    /// <summary><c>track_process</c> entries, applied to every member with their weights.</summary>
+    public EquatableArray<TrackedProcessConfig> TrackProcesses { get; init; } = EquatableArray<TrackedProcessConfig>.Empty;
+
+    /// <summary><c>track_file</c> entries, applied to every member with their weights.</summary>
+    public EquatableArray<TrackedFileConfig> TrackFiles { get; init; } = EquatableArray<TrackedFileConfig>.Empty;
 
     /// <summary>The group's notification scripts.</summary>
     public NotifyScripts Notify { get; init; } = NotifyScripts.None;

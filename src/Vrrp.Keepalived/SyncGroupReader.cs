@@ -11,6 +11,7 @@ internal static class SyncGroupReader
         public List<(string Name, ConfigNode Node)>? Members;
         public List<(TrackedInterfaceConfig Track, ConfigNode Node)> TrackInterfaces = [];
         public List<TrackingReader.ScriptReference> TrackScripts = [];
+        public List<ConfigNode> TrackProcesses = [], TrackFiles = [];
         public NotifyScripts Notify = NotifyScripts.None;
         public bool TrackingWeight;
         public bool? NotifyPriorityChanges;
@@ -33,6 +34,8 @@ internal static class SyncGroupReader
             }, BlockUse.Required, repeatable: true)
             .Add("track_interface", static (s, n) => s.TrackInterfaces.AddRange(TrackingReader.Interfaces(n, s.Values)), BlockUse.Required, repeatable: true)
             .Add("track_script", static (s, n) => s.TrackScripts.AddRange(TrackingReader.Scripts(n, s.Values)), BlockUse.Required, repeatable: true)
+            .Add("track_process", static (s, n) => s.TrackProcesses.AddRange(BlockReader.Entries(n, s.Values)), BlockUse.Required, repeatable: true)
+            .Add("track_file", static (s, n) => s.TrackFiles.AddRange(BlockReader.Entries(n, s.Values)), BlockUse.Required, repeatable: true)
             .Add("global_tracking", static (s, n) =>
             {
                 s.Values.Warning(n, "global_tracking is deprecated (keepalived reads it as sync_group_tracking_weight); use track_interface/track_script on the sync group");
@@ -42,7 +45,7 @@ internal static class SyncGroupReader
             .Add("notify_priority_changes", static (s, n) => s.NotifyPriorityChanges = s.Values.OptionalBool(n) ?? s.NotifyPriorityChanges);
         AddNotifyKeywords(table, static s => s.Values, static s => s.Notify, static (s, notify) => s.Notify = notify);
         table.Ignore("e-mail alerts are not sent", "smtp_alert")
-            .Refuse("only track_interface and track_script are implemented", "track_file", "track_process", "track_bfd")
+            .Refuse("BFD is not implemented", "track_bfd")
             .Refuse("not implemented", "notify_deleted");
         return table;
     }

@@ -6,7 +6,8 @@ internal static class Program
 {
     private static int Main(string[] args) => args switch
     {
-        ["-h" or "--help" or "help", ..] => Usage.Print(Console.Out, 0),
+        ["-h" or "--help", ..] => Usage.Print(Console.Out, 0),
+        ["help", .. var rest] => Usage.Help(rest, Console.Out, Console.Error),
         ["-v" or "--version" or "version", ..] => Usage.PrintVersion(),
         ["inspect", .. var rest] => InspectCommand.Run(rest, Console.Out, Console.Error),
         ["simulate", .. var rest] => SimulateCommand.Run(rest, Console.Out, Console.Error),

@@ -78,8 +78,7 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("use_vmac_addr", "use_vmac_addr")]
-    [InlineData("virtual_routes {\n 10.0.0.0/8 via 192.168.1.1\n}", "virtual_routes")]
-    [InlineData("track_file {\n f1\n}", "track_file")]
+    [InlineData("track_bfd {\n b1\n}", "track_bfd")]
     [InlineData("mcast_dst_ip 224.0.0.99", "mcast_dst_ip")]
     [InlineData("promote_secondaries", "promote_secondaries")]
     [InlineData("unicast_ttl 5", "unicast_ttl")]

@@ -148,11 +148,15 @@ public class EqualityTests
             i with { LowerPriorityNoAdvert = true }, i with { HigherPrioritySendAdvert = true }, i with { DownTimerAdverts = 4 },
             i with { VirtualAddresses = EquatableArray<VirtualAddressConfig>.Empty }, i with { ExcludedAddresses = EquatableArray<VirtualAddressConfig>.Empty },
             i with { TrackInterfaces = EquatableArray<TrackedInterfaceConfig>.Empty }, i with { TrackScripts = EquatableArray<TrackedScriptConfig>.Empty },
+            i with { TrackProcesses = new[] { new TrackedProcessConfig("p", 0, false) }.ToEquatableArray() },
+            i with { TrackFiles = new[] { new TrackedFileConfig("f", 1, false) }.ToEquatableArray() },
             i with { SourceAddress = IpAddr.Parse("1.2.3.4") }, i with { UnicastPeers = EquatableArray<IpAddr>.Empty },
             i with { CheckUnicastSource = true }, i with { UseVmac = true }, i with { VmacName = "v" }, i with { VmacXmitBase = true },
             i with { AuthPassword = "p" }, i with { Accept = false }, i with { DontTrackPrimary = true },
             i with { SkipCheckAdvertAddresses = true }, i with { StrictAddressCheck = true }, i with { StrictMode = true }, i with { V3Checksum = ChecksumConvention.MessageOnly },
             i with { NotifyPriorityChanges = true }, i with { Notify = NotifyScripts.None }, i with { SyncGroup = "g" },
+            i with { VirtualRoutes = new[] { new VirtualRouteConfig { Destination = IpAddr.Parse("10.0.0.0"), PrefixLength = 8 } }.ToEquatableArray() },
+            i with { VirtualRules = new[] { new VirtualRuleConfig { Table = 5, Priority = 5 } }.ToEquatableArray() },
         };
         int settable = typeof(VrrpInstanceConfig).GetProperties().Count(p => p.CanWrite && p.Name != nameof(VrrpInstanceConfig.Location));
         Assert.Equal(settable, changed.Count);

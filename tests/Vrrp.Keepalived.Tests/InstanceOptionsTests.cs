@@ -117,10 +117,11 @@ public sealed class InstanceOptionsTests
             [new TrackerOptions("interface eth1", 10), new TrackerOptions("interface eth2", 0),
              new TrackerOptions("script chk", -20), new TrackerOptions("script chk2", 7, Reverse: true)],
             o.Trackers);
-        // Trackers start up: eth1 adds 10 (245 + 10, clamped to 254); the down timer counts five intervals.
+        // Trackers start up: eth1 adds 10, chk2 (7, reverse) adds -7 as keepalived counts it: 248;
+        // the down timer counts five intervals.
         var router = new VirtualRouter(o);
-        Assert.Equal(254, router.EffectivePriority);
-        Assert.Equal(5 * TimeSpan.FromMilliseconds(500) + VrrpTiming.SkewTime(VrrpVersion.V3, 254, TimeSpan.FromMilliseconds(500)), router.MasterDownInterval);
+        Assert.Equal(248, router.EffectivePriority);
+        Assert.Equal(5 * TimeSpan.FromMilliseconds(500) + VrrpTiming.SkewTime(VrrpVersion.V3, 248, TimeSpan.FromMilliseconds(500)), router.MasterDownInterval);
     }
 
     [Fact]

@@ -43,4 +43,13 @@ public sealed class RouterCounters
     }
 
     internal void CountRejected(RejectReason reason) => _rejected[(int)reason]++;
+
+    /// <summary>Sets every counter back to 0 (keepalived's statistics dump with clearing). Same thread as the router.</summary>
+    public void Clear()
+    {
+        AdvertisementsSent = PriorityZeroSent = AdvertisementsReceived = PriorityZeroReceived = 0;
+        LowerPriorityDiscarded = LowerPriorityAnswered = AddressListMismatches = 0;
+        BecameMaster = ReleasedMaster = EnteredFault = HeldBySyncGroup = 0;
+        Array.Clear(_rejected);
+    }
 }

@@ -49,4 +49,9 @@ public enum StateChangeReason : byte
     SyncGroup,
     /// <summary>Shutdown (RFC 5798 6.4.2, 6.4.3).</summary>
     Shutdown,
+    /// <summary>
+    /// The host asked the Master to give way (<see cref="VirtualRouter.HandleResign"/>): keepalived
+    /// does so when a tracked virtual route or rule is deleted behind its back.
+    /// </summary>
+    Resigned,
 }

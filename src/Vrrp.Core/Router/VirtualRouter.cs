@@ -30,7 +30,7 @@ public sealed class VirtualRouter
     private readonly VirtualRouterOptions _options;
     private readonly byte[] _addressBytes;
     private readonly byte[] _authData;
-    private readonly bool[] _trackerUp;
+    private readonly TrackerTable _trackers;
     private readonly TimeSpan _advertInterval;
     private readonly ActionQueue _actions = new();
     private TimerTable _timers = TimerTable.AllNever();
@@ -70,8 +70,7 @@ public sealed class VirtualRouter
         _addressBytes = VrrpAdvertisement.PackAddresses([.. options.VirtualAddresses]);
         // keepalived auth_pass: the first 8 bytes, zero padded.
         _authData = options.Version == VrrpVersion.V2 && options.AuthType == VrrpAuthType.SimpleText ? Authentication.PasswordData(options.AuthPassword!) : [];
-        _trackerUp = new bool[options.Trackers.Count];
-        _trackerUp.AsSpan().Fill(true);
+        _trackers = new TrackerTable(options.Trackers);
         _advertInterval = VrrpTiming.FromCentiseconds(options.AdvertIntervalCentiseconds);
         SetMasterAdverInterval(_advertInterval);
         _effectivePriority = ComputeEffectivePriority();
@@ -138,11 +137,20 @@ public sealed class VirtualRouter
     /// <summary>The interface state last given to <see cref="SetInterfaceUp"/> (initially up).</summary>
     public bool InterfaceUp => _interfaceUp;
 
-    /// <summary>The state last given for tracker <paramref name="index"/> (initially up, before any <c>reverse</c>).</summary>
-    public bool IsTrackerUp(int index) => _trackerUp[index];
+    /// <summary>
+    /// The state last given for tracker <paramref name="index"/> (initially up, before any
+    /// <c>reverse</c>); for a <see cref="TrackerInput.Value"/> tracker, whether its value does not fault.
+    /// </summary>
+    public bool IsTrackerUp(int index) => _trackers.IsUp(index);
 
-    /// <summary>True while the interface is down or a tracker of weight 0 is down: the router's own reasons for Fault.</summary>
-    public bool HasOwnFault => !_interfaceUp || HasFailedZeroWeightTracker();
+    /// <summary>The value last given for a <see cref="TrackerInput.Value"/> tracker (initially 0; 0 for up/down trackers).</summary>
+    public long TrackerValue(int index) => _trackers.Value(index);
+
+    /// <summary>True while tracker <paramref name="index"/> holds the router in Fault (see <see cref="TrackerWeights"/>).</summary>
+    public bool IsTrackerFaulting(int index) => _trackers.IsFaulting(index);
+
+    /// <summary>True while the interface is down or a tracker faults (a weight-0 tracker down, a tracked file's fault value): the router's own reasons for Fault.</summary>
+    public bool HasOwnFault => !_interfaceUp || _trackers.AnyFaulting();
 
     /// <summary>Counters for status output.</summary>
     public RouterCounters Counters { get; } = new();
@@ -229,6 +237,24 @@ public sealed class VirtualRouter
         SetState(now, RouterState.Initialize, StateChangeReason.Shutdown);
     }
 
+    /// <summary>
+    /// The Master gives way without a fault: it sends priority 0, removes its addresses and
+    /// enters Backup with the Master_Down_Timer at Skew_Time, as a Backup does on receiving
+    /// priority 0 (RFC 5798 6.4.2), so it takes over again (adding its addresses afresh) unless
+    /// another router does first. keepalived 2.2.7 does this when a tracked virtual route or rule
+    /// is deleted while it is Master. Does nothing in any other state.
+    /// </summary>
+    public void HandleResign(Instant now)
+    {
+        if (!_running || _state != RouterState.Master) return;
+        LeaveMaster(now, sendPriorityZero: true);
+        EnterBackup(now, StateChangeReason.Resigned);
+        ClearMaster();
+        _timers.Set(TimerKind.MasterDown, now + _skewTime);
+        _nextMasterReason = StateChangeReason.MasterReleased;
+        SyncGroup?.OnMemberLeftMaster(now, this);
+    }
+
     /// <summary>Handles the timers due at <paramref name="now"/>; does nothing when none is due.</summary>
     public void HandleTimeout(Instant now)
     {
@@ -286,16 +312,31 @@ public sealed class VirtualRouter
     }
 
     /// <summary>
-    /// Reports a tracker's state. The effective priority changes at once and shows in the next
-    /// advertisement; a weight-0 tracker going down puts the router (and its sync group) in Fault.
+    /// Reports an up/down tracker's state. The effective priority changes at once and shows in
+    /// the next advertisement; a weight-0 tracker going down puts the router (and its sync
+    /// group) in Fault.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">No tracker has that index.</exception>
+    /// <exception cref="ArgumentException">The tracker reports values (<see cref="TrackerInput.Value"/>).</exception>
     public void SetTrackerState(Instant now, int index, bool up)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _trackerUp.Length);
-        if (_trackerUp[index] == up) return;
-        _trackerUp[index] = up;
+        if (_trackers.SetState(index, up)) TrackersChanged(now);
+    }
+
+    /// <summary>
+    /// Reports a value tracker's value (keepalived <c>track_file</c>): its status
+    /// (<see cref="TrackerWeights.ValueStatus"/>) is added to the priority at once, and a status
+    /// of <see cref="TrackerWeights.FaultStatus"/> puts the router (and its sync group) in Fault.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No tracker has that index.</exception>
+    /// <exception cref="ArgumentException">The tracker reports up/down (<see cref="TrackerInput.State"/>).</exception>
+    public void SetTrackerValue(Instant now, int index, long value)
+    {
+        if (_trackers.SetValue(index, value)) TrackersChanged(now);
+    }
+
+    private void TrackersChanged(Instant now)
+    {
         _effectivePriority = ComputeEffectivePriority();
         UpdateTiming();
         ReconcileFault(now, StateChangeReason.TrackerFailed, StateChangeReason.TrackerRecovered);
@@ -577,29 +618,8 @@ public sealed class VirtualRouter
         _masterAdvertIntervalCentiseconds = 0;
     }
 
-    // keepalived: a positive weight counts while up, a negative one while down; the result is
-    // clamped to 1..254 and the owner's 255 is never adjusted.
-    private byte ComputeEffectivePriority()
-    {
-        if (_options.IsAddressOwner) return 255;
-        int priority = _options.Priority;
-        IReadOnlyList<TrackerOptions> trackers = _options.Trackers;
-        for (int i = 0; i < _trackerUp.Length; i++)
-        {
-            int weight = trackers[i].Weight;
-            bool up = _trackerUp[i] != trackers[i].Reverse;
-            if ((weight > 0 && up) || (weight < 0 && !up)) priority += weight;
-        }
-        return (byte)Math.Clamp(priority, 1, 254);
-    }
-
-    private bool HasFailedZeroWeightTracker()
-    {
-        IReadOnlyList<TrackerOptions> trackers = _options.Trackers;
-        for (int i = 0; i < _trackerUp.Length; i++)
-            if (trackers[i].Weight == 0 && _trackerUp[i] == trackers[i].Reverse) return true;
-        return false;
-    }
+    // keepalived: the configured priority plus every contribution, clamped only at the end.
+    private byte ComputeEffectivePriority() => TrackerWeights.EffectivePriority(_options.Priority, _options.Priority + _trackers.Sum());
 
     // Order does not matter (keepalived checks each of ours is present); ours has no duplicates.
     private bool SameAddresses(ReadOnlySpan<byte> received)

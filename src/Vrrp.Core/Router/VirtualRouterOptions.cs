@@ -3,18 +3,31 @@ using Vrrp.Core.Wire;
 
 namespace Vrrp.Core.Router;
 
+/// <summary>What a tracker reports: up or down, or a number.</summary>
+public enum TrackerInput : byte
+{
+    /// <summary>Up or down (a script, an interface, a process's quorum): <see cref="VirtualRouter.SetTrackerState"/>.</summary>
+    State,
+
+    /// <summary>A number (keepalived <c>track_file</c>): <see cref="VirtualRouter.SetTrackerValue"/>; see <see cref="TrackerWeights.ValueStatus"/>.</summary>
+    Value,
+}
+
 /// <summary>
-/// A tracked object (keepalived <c>track_script</c>, <c>track_interface</c>, <c>track_file</c>...):
-/// its state is given to the router with <see cref="VirtualRouter.SetTrackerState"/>.
+/// A tracked object (keepalived <c>track_script</c>, <c>track_interface</c>, <c>track_process</c>,
+/// <c>track_file</c>...): its state is given to the router with <see cref="VirtualRouter.SetTrackerState"/>,
+/// or its value with <see cref="VirtualRouter.SetTrackerValue"/>.
 /// </summary>
 /// <param name="Name">A name for status output.</param>
 /// <param name="Weight">
-/// keepalived semantics: a positive weight is added to the priority while the tracker is up, a
-/// negative weight is added while it is down, and weight 0 puts the router in Fault while it is down.
-/// Range -254..254.
+/// keepalived semantics (<see cref="TrackerWeights"/>): a positive weight is added to the
+/// priority while the tracker is up, a negative weight while it is down, and weight 0 puts the
+/// router in Fault while it is down. A <see cref="TrackerInput.Value"/> tracker adds its value
+/// times the weight. Range -254..254.
 /// </param>
-/// <param name="Reverse">keepalived <c>reverse</c>: the tracker counts as up when it reports down, and the other way round.</param>
-public readonly record struct TrackerOptions(string Name, int Weight, bool Reverse = false);
+/// <param name="Reverse">keepalived <c>reverse</c>: the weight counts negated (weight 0: Fault while up, or for the value 0).</param>
+/// <param name="Input">Whether it reports up/down or a number.</param>
+public readonly record struct TrackerOptions(string Name, int Weight, bool Reverse = false, TrackerInput Input = TrackerInput.State);
 
 /// <summary>
 /// A setting <see cref="VirtualRouterOptions.Normalize"/> corrected the way keepalived corrects
@@ -180,7 +193,10 @@ public sealed record VirtualRouterOptions
     /// </summary>
     public bool StrictAddressCheck { get; init; }
 
-    /// <summary>Tracked objects, indexed as given to <see cref="VirtualRouter.SetTrackerState"/>. All start up.</summary>
+    /// <summary>
+    /// Tracked objects, indexed as given to <see cref="VirtualRouter.SetTrackerState"/> and
+    /// <see cref="VirtualRouter.SetTrackerValue"/>. Up/down trackers start up, value trackers at 0.
+    /// </summary>
     public IReadOnlyList<TrackerOptions> Trackers { get; init; } = [];
 
     /// <summary>True when <see cref="Priority"/> is 255: the router owns the virtual addresses (RFC 5798 5.2.4).</summary>

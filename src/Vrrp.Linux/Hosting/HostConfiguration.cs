@@ -79,6 +79,12 @@ public sealed record RouterDefinition
     /// <summary>Report effective priority changes to <see cref="IVrrpHostObserver.RouterPriorityChanged"/> (keepalived <c>notify_priority_changes</c>).</summary>
     public bool NotifyPriorityChanges { get; init; }
 
+    /// <summary>Routes installed after the addresses while Master and removed with them (keepalived <c>virtual_routes</c>).</summary>
+    public IReadOnlyList<VirtualRouteDefinition> Routes { get; init; } = [];
+
+    /// <summary>Policy rules installed after the routes while Master and removed with them (keepalived <c>virtual_rules</c>).</summary>
+    public IReadOnlyList<VirtualRuleDefinition> Rules { get; init; } = [];
+
     /// <summary>The router's name (<see cref="VirtualRouterOptions.Name"/>).</summary>
     public string Name => Options.Name;
 
@@ -94,7 +100,9 @@ public sealed record RouterDefinition
         && Checksum == other.Checksum
         && TrackInterface == other.TrackInterface
         && Trackers.SequenceEqual(other.Trackers)
-        && NotifyPriorityChanges == other.NotifyPriorityChanges;
+        && NotifyPriorityChanges == other.NotifyPriorityChanges
+        && Routes.SequenceEqual(other.Routes)
+        && Rules.SequenceEqual(other.Rules);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Options.Name, Options.VirtualRouterId, Interface, Addresses.Count);
@@ -133,7 +141,10 @@ public enum TrackerSource : byte
     /// <summary>An interface's link: up when it is administratively up with carrier; watched by the host over netlink.</summary>
     Interface,
 
-    /// <summary>Anything else (a script, a process, a probe): its state is given with <see cref="VrrpHost.SetTrackerState"/>.</summary>
+    /// <summary>
+    /// Anything else (a script, a process, a file, a probe): its state is given with
+    /// <see cref="VrrpHost.SetTrackerState(string, bool)"/>, or its value with <see cref="VrrpHost.SetTrackerValue"/>.
+    /// </summary>
     External,
 }
 
@@ -142,14 +153,22 @@ public enum TrackerSource : byte
 /// <param name="Name">The interface name, or the name external states are given under.</param>
 /// <param name="Weight">keepalived semantics: added while up (positive) or while down (negative); 0 means Fault while down.</param>
 /// <param name="Reverse">Counts as up while it reports down.</param>
-/// <param name="Kind">A word for status output (<c>script</c>, <c>process</c>...); defaults to <c>interface</c> or <c>external</c>.</param>
-public sealed record TrackerDefinition(TrackerSource Source, string Name, int Weight = 0, bool Reverse = false, string? Kind = null)
+/// <param name="Kind">
+/// A word for status output (<c>script</c>, <c>process</c>, <c>file</c>...); defaults to <c>interface</c>
+/// or <c>external</c>. External states given with a kind reach only the trackers of that kind.
+/// </param>
+/// <param name="Input">Up/down, or a number (an external tracker only: keepalived's track_file).</param>
+public sealed record TrackerDefinition(TrackerSource Source, string Name, int Weight = 0, bool Reverse = false, string? Kind = null,
+    TrackerInput Input = TrackerInput.State)
 {
     /// <summary>The word status output shows before the name.</summary>
     public string KindText => Kind ?? (Source == TrackerSource.Interface ? "interface" : "external");
 
     /// <summary>The core's view of it.</summary>
-    public TrackerOptions ToOptions() => new($"{KindText} {Name}", Weight, Reverse);
+    public TrackerOptions ToOptions() => new($"{KindText} {Name}", Weight, Reverse, Input);
+
+    /// <summary>True for the external tracker an external report of <paramref name="kind"/> (null: any kind) and <paramref name="name"/> is for.</summary>
+    public bool IsExternal(string? kind, string name) => Source == TrackerSource.External && Name == name && (kind is null || KindText == kind);
 }
 
 /// <summary>Routers that change state together (keepalived <c>vrrp_sync_group</c>).</summary>

@@ -30,7 +30,10 @@ internal sealed class HostInbox(VrrpHost host, ILogger log, RouterSet routers, R
                     host.StopRequested = true;
                     break;
                 case Tracker tracker:
-                    OnTracker(tracker.Name, tracker.Up);
+                    OnTracker(tracker.Kind, tracker.Name, tracker.Up, 0);
+                    break;
+                case TrackerValue value:
+                    OnTracker(value.Kind, value.Name, null, value.Value);
                     break;
                 case Invoke invoke:
                     invoke.Action(host);
@@ -52,8 +55,9 @@ internal sealed class HostInbox(VrrpHost host, ILogger log, RouterSet routers, R
         }
     }
 
-    // An external tracker changed: every router tracking it by that name hears it.
-    private void OnTracker(string name, bool up)
+    // An external tracker changed: every router tracking it by that kind and name hears it
+    // (a state for up/down trackers, a value for value trackers; null kind: any kind).
+    private void OnTracker(string? kind, string name, bool? up, long value)
     {
         Instant now = EventLoop.Now();
         foreach (HostedRouter r in routers.All)
@@ -61,11 +65,14 @@ internal sealed class HostInbox(VrrpHost host, ILogger log, RouterSet routers, R
             bool touched = false;
             for (int i = 0; i < r.Trackers.Length; i++)
             {
-                if (r.Trackers[i].Source == TrackerSource.External && r.Trackers[i].Name == name)
-                {
-                    r.Router.SetTrackerState(now, i, up);
-                    touched = true;
-                }
+                TrackerDefinition t = r.Trackers[i];
+                if (!t.IsExternal(kind, name) || (t.Input == TrackerInput.Value) != (up is null))
+                    continue;
+                if (up is bool state)
+                    r.Router.SetTrackerState(now, i, state);
+                else
+                    r.Router.SetTrackerValue(now, i, value);
+                touched = true;
             }
             if (touched)
                 driver.Drain(r, now);
@@ -76,7 +83,8 @@ internal sealed class HostInbox(VrrpHost host, ILogger log, RouterSet routers, R
 
     public abstract record Message;
     public sealed record Stop(string Reason) : Message;
-    public sealed record Tracker(string Name, bool Up) : Message;
+    public sealed record Tracker(string? Kind, string Name, bool Up) : Message;
+    public sealed record TrackerValue(string? Kind, string Name, long Value) : Message;
     public sealed record Invoke(Action<VrrpHost> Action) : Message;
     public sealed record StatusRequest(TaskCompletionSource<HostStatus> Reply) : Message;
     public sealed record RuntimeRequest(TaskCompletionSource<RuntimeStatus> Reply) : Message;

@@ -14,7 +14,8 @@ internal static partial class HostLog
     [LoggerMessage(2, LogLevel.Information, "({Name}) Stopped (was {State})")]
     public static partial void InstanceStopped(ILogger logger, string name, string state);
 
-    [LoggerMessage(3, LogLevel.Information, "Sync group {Group} entering {State} STATE (because of {Cause})")]
+    // keepalived's line, then which member moved the group: a search for keepalived's text still matches.
+    [LoggerMessage(3, LogLevel.Information, "VRRP_Group({Group}) Syncing instances to {State} state (because of {Cause})")]
     public static partial void GroupEntered(ILogger logger, string group, string state, string cause);
 
     [LoggerMessage(4, LogLevel.Information, "({Name}) effective priority {From} -> {To}")]

@@ -20,11 +20,17 @@ public interface IVrrpHostObserver
     void SyncGroupStateChanged(SyncGroupDefinition group, RouterState state);
 }
 
-/// <summary>The states of external trackers when routers start (before any <see cref="VrrpHost.SetTrackerState"/>).</summary>
+/// <summary>The states of external trackers when routers start (before any <see cref="VrrpHost.SetTrackerState(string, bool)"/>).</summary>
 public interface ITrackerStates
 {
     /// <summary>The tracker's current state; an unknown name counts as up.</summary>
     bool IsUp(string name);
+
+    /// <summary>The current state of an up/down external tracker; by default <see cref="IsUp(string)"/> of its name.</summary>
+    bool IsUp(TrackerDefinition tracker) => IsUp(tracker.Name);
+
+    /// <summary>The current value of a value tracker (<see cref="TrackerInput.Value"/>); by default 0.</summary>
+    long Value(TrackerDefinition tracker) => 0;
 }
 
 /// <summary>What a <see cref="VrrpHost"/> is built with; every part is optional.</summary>

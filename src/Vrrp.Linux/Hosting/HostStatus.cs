@@ -95,6 +95,10 @@ public sealed record InstanceStatus
     public IReadOnlyList<string> ExcludedAddresses { get; init; } = [];
     /// <summary>True while the addresses are on their interfaces.</summary>
     public required bool AddressesInstalled { get; init; }
+    /// <summary>Virtual routes as installed while Master (<c>ip route</c> notation, <c>no_track</c> for untracked ones); with the addresses.</summary>
+    public IReadOnlyList<string> Routes { get; init; } = [];
+    /// <summary>Virtual rules as installed while Master (<c>ip rule</c> notation); with the addresses.</summary>
+    public IReadOnlyList<string> Rules { get; init; } = [];
     /// <summary>Its sync group, or null.</summary>
     public string? SyncGroup { get; init; }
     /// <summary>Its trackers.</summary>
@@ -108,8 +112,9 @@ public sealed record InstanceStatus
 /// <param name="Name">What it tracks.</param>
 /// <param name="Weight">Its weight (0: Fault while down).</param>
 /// <param name="Reverse">Counts as up while it reports down.</param>
-/// <param name="Up">Its state as the router sees it.</param>
-public sealed record TrackerStatus(string Kind, string Name, int Weight, bool Reverse, bool Up);
+/// <param name="Up">Its state as the router sees it (a value tracker: not in Fault).</param>
+/// <param name="Value">A value tracker's value (keepalived's track_file), else null.</param>
+public sealed record TrackerStatus(string Kind, string Name, int Weight, bool Reverse, bool Up, long? Value = null);
 
 /// <summary>A router's counters (<see cref="Vrrp.Core.Router.RouterCounters"/>).</summary>
 public sealed record RouterCountersStatus

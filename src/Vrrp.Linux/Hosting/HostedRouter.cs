@@ -22,7 +22,7 @@ internal sealed class HostedRouter : IDeadlineItem
     public HostedRouter(RouterDefinition definition)
     {
         Definition = definition;
-        Trackers = [.. definition.Trackers];
+        Trackers = [.. definition.Trackers, .. HostedRouting.DeviceTrackers(definition)];
         TrackerIfIndex = new int[Trackers.Length];
     }
 
@@ -64,9 +64,13 @@ internal sealed class HostedRouter : IDeadlineItem
 
     public GratuitousSet[] Gratuitous { get; set; } = [];
 
+    /// <summary>Virtual routes and rules, installed and removed with <see cref="Addresses"/>.</summary>
+    public HostedRouting Routing { get; set; } = HostedRouting.None;
+
     /// <summary>Interfaces this router holds a reference on (own, address devices, VMAC parent).</summary>
     public List<HostInterface> InterfaceRefs { get; } = [];
 
+    /// <summary>The definition's trackers, then the interfaces of its tracked routes and rules.</summary>
     public TrackerDefinition[] Trackers { get; }
 
     /// <summary>For interface trackers, the tracked ifindex (0 for external ones).</summary>

@@ -7,11 +7,11 @@ namespace Vrrp.Linux.Hosting;
 /// <summary>
 /// What the kernel says about links and addresses, as it concerns the routers: a link's carrier
 /// or admin state moves the routers on it or tracking it (Fault, recovery, weights); a virtual
-/// address someone else removed while its router is Master is put back. Events come from the
-/// netlink monitor; links routers watch are also polled, since a veth's carrier can change
+/// address someone else removed while its router is Master is put back; a tracked virtual
+/// route or rule deleted goes to <see cref="RoutingWatch"/>. Events come from the netlink monitor; links routers watch are also polled, since a veth's carrier can change
 /// without an event.
 /// </summary>
-internal sealed class LinkWatcher(ILogger log, NetlinkMonitor monitor, AddressManager addresses, EndpointPool pool, RouterSet routers, RouterDriver driver)
+internal sealed class LinkWatcher(ILogger log, NetlinkMonitor monitor, AddressManager addresses, EndpointPool pool, RouterSet routers, RouterDriver driver, RoutingWatch routing)
     : IReadyHandler
 {
     private static readonly TimeSpan LinkPollInterval = TimeSpan.FromMilliseconds(50);
@@ -56,6 +56,13 @@ internal sealed class LinkWatcher(ILogger log, NetlinkMonitor monitor, AddressMa
                         break;
                     case NetlinkEventKind.Resynchronized:
                         HostLog.NetlinkResynchronized(log, monitor.Overflows);
+                        routing.Verify(now);
+                        break;
+                    case NetlinkEventKind.RouteRemoved:
+                        routing.OnRouteRemoved(e.Route, now);
+                        break;
+                    case NetlinkEventKind.RuleRemoved:
+                        routing.OnRuleRemoved(e.Rule, now);
                         break;
                 }
             }
@@ -81,6 +88,7 @@ internal sealed class LinkWatcher(ILogger log, NetlinkMonitor monitor, AddressMa
             }
         }
         _polledLinks = [.. indexes.Order()];
+        routing.Refresh();
         // Known from the start, so a later change updates an entry rather than adding one.
         foreach (int index in _polledLinks)
         {

@@ -7,9 +7,10 @@ namespace Vrrp.Linux.Hosting;
 /// <summary>
 /// Carries out what the routers ask for, in the order VirtualRouter documents: within one
 /// iteration every advertisement goes out first (one sendmmsg per interface), then every
-/// address change (one netlink batch per run of adds or removes), then the gratuitous frames.
+/// address change (one netlink batch per run of adds or removes, the virtual routes and rules
+/// after the addresses when adding and before them when removing), then the gratuitous frames.
 /// </summary>
-internal sealed class OutputScheduler(ILogger log, AddressManager addresses, DeadlineHeap<HostedRouter> deadlines, List<ReceiveEndpoint> endpoints)
+internal sealed class OutputScheduler(ILogger log, AddressManager addresses, RoutingOutput routing, DeadlineHeap<HostedRouter> deadlines, List<ReceiveEndpoint> endpoints)
 {
     private const int MaxGratuitousYields = 64;
     private readonly byte[] _packet = new byte[FrameBatch.DefaultFrameCapacity];
@@ -136,9 +137,13 @@ internal sealed class OutputScheduler(ILogger log, AddressManager addresses, Dea
             }
             ReadOnlySpan<VirtualAddress> batch = _addressScratch.AsSpan(0, n);
             Span<int> errnos = _errnoScratch.AsSpan(0, n);
+            if (!add)
+                routing.Apply(_addressOps, start, end, add);
             int failed = add ? addresses.Add(batch, errnos) : addresses.Remove(batch, errnos);
             if (failed > 0)
                 ReportAddressFailures(start, end, add);
+            if (add)
+                routing.Apply(_addressOps, start, end, add);
             start = end;
         }
         _addressOps.Clear();

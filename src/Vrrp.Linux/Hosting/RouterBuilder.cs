@@ -37,7 +37,7 @@ internal sealed class RouterBuilder(ILogger log, EndpointPool pool, AddressManag
             {
                 PrimaryAddress = primary,
                 Unicast = unicast,
-                Trackers = [.. definition.Trackers.Select(t => t.ToOptions())],
+                Trackers = [.. host.Trackers.Select(t => t.ToOptions())],
             };
             try
             {
@@ -66,6 +66,7 @@ internal sealed class RouterBuilder(ILogger log, EndpointPool pool, AddressManag
                 throw new HostBuildException(name, $"the advertisement ({VrrpFrame.GetFrameLength(advert)} bytes) does not fit a 1500-byte MTU");
 
             BuildAddresses(host, iface);
+            host.Routing = HostedRouting.Build(definition, links);
             if (unicast)
                 host.Unicast = pool.AcquireUnicast(host, iface, primary);
             for (int i = 0; i < host.Trackers.Length; i++)

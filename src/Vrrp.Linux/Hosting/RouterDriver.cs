@@ -107,6 +107,7 @@ internal static class StateWords
         StateChangeReason.TrackerRecovered => "trackers recovered",
         StateChangeReason.SyncGroup => $"sync group {r.Group?.Definition.Name}",
         StateChangeReason.Shutdown => "shutdown",
+        StateChangeReason.Resigned => $"tracked {r.Routing.LastDeleted ?? "route or rule"} was deleted",
         _ => reason.ToString(),
     };
 
@@ -116,7 +117,7 @@ internal static class StateWords
         for (int i = 0; i < r.Trackers.Length; i++)
         {
             TrackerDefinition t = r.Trackers[i];
-            if (t.Weight == 0 && r.Router.IsTrackerUp(i) == t.Reverse)
+            if (r.Router.IsTrackerFaulting(i))
                 failed.Add($"{t.KindText} {t.Name}");
         }
         return failed.Count == 0 ? "?" : string.Join(", ", failed);

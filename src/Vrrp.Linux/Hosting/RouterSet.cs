@@ -119,9 +119,15 @@ internal sealed class RouterSet(ILogger log, RouterBuilder builder, EndpointPool
                 r.Router.SetInterfaceUp(now, own.IsOperational);
             for (int i = 0; i < r.Trackers.Length; i++)
             {
-                bool up = r.Trackers[i].Source == TrackerSource.Interface
+                TrackerDefinition t = r.Trackers[i];
+                if (t.Input == TrackerInput.Value)
+                {
+                    r.Router.SetTrackerValue(now, i, trackerStates?.Value(t) ?? 0);
+                    continue;
+                }
+                bool up = t.Source == TrackerSource.Interface
                     ? !monitor.TryGetLink(r.TrackerIfIndex[i], out LinkState link) || link.IsOperational
-                    : trackerStates?.IsUp(r.Trackers[i].Name) ?? true;
+                    : trackerStates?.IsUp(t) ?? true;
                 r.Router.SetTrackerState(now, i, up);
             }
             r.ReportedPriority = r.Router.EffectivePriority;

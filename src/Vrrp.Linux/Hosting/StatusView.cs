@@ -88,7 +88,8 @@ internal static class StatusView
         for (int i = 0; i < r.Trackers.Length; i++)
         {
             TrackerDefinition t = r.Trackers[i];
-            trackers.Add(new TrackerStatus(t.KindText, t.Name, t.Weight, t.Reverse, router.IsTrackerUp(i)));
+            trackers.Add(new TrackerStatus(t.KindText, t.Name, t.Weight, t.Reverse, router.IsTrackerUp(i),
+                t.Input == TrackerInput.Value ? router.TrackerValue(i) : null));
         }
         bool running = router.IsRunning;
         IReadOnlyList<VirtualAddressDefinition> addresses = d.Addresses.Count > 0 ? d.Addresses : [.. o.VirtualAddresses.Select(a => new VirtualAddressDefinition(a))];
@@ -122,6 +123,8 @@ internal static class StatusView
             Addresses = [.. addresses.Where(a => a.Advertised).Select(a => a.ToString())],
             ExcludedAddresses = [.. addresses.Where(a => !a.Advertised).Select(a => a.ToString())],
             AddressesInstalled = r.AddressesInstalled,
+            Routes = r.Routing.RouteText,
+            Rules = r.Routing.RuleText,
             SyncGroup = r.Group?.Definition.Name,
             Trackers = trackers,
             Counters = new RouterCountersStatus

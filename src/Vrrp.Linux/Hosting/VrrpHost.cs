@@ -16,7 +16,7 @@ namespace Vrrp.Linux.Hosting;
 /// <remarks>
 /// <para>Sockets belong to the network namespace of the thread that creates them: build the
 /// host, <see cref="Start"/> it and run it on the thread (and in the namespace) it serves.</para>
-/// <para>Not thread-safe, except <see cref="RequestStop"/>, <see cref="SetTrackerState"/>,
+/// <para>Not thread-safe, except <see cref="RequestStop"/>, <see cref="SetTrackerState(string, bool)"/>, <see cref="SetTrackerValue"/>,
 /// <see cref="Post"/>, <see cref="GetStatusAsync"/> and <see cref="GetRuntimeAsync"/>, which
 /// reach the loop through its inbox.</para>
 /// <para>The parts: <see cref="EventLoop"/> (epoll, timer), <see cref="RouterSet"/> (build,
@@ -32,6 +32,7 @@ public sealed class VrrpHost : IDisposable
     private readonly HostInbox _inbox;
     private readonly NetlinkSocket _netlink;
     private readonly AddressManager _addresses;
+    private readonly RoutingOutput _routing;
     private readonly NetlinkMonitor _monitor;
     private readonly DeadlineHeap<HostedRouter> _deadlines = new(64);
     private readonly List<HostedRouter> _due = new(64);
@@ -55,14 +56,16 @@ public sealed class VrrpHost : IDisposable
         _netlink = NetlinkSocket.Open();
         _addresses = new AddressManager(_netlink);
         _monitor = NetlinkMonitor.Open();
+        _monitor.IgnoreRoutingChangesOf(_netlink);
         _receive = new ReceivePath(_log, _loop) { Deadlines = _deadlines };
-        _output = new OutputScheduler(_log, _addresses, _deadlines, _receive.Endpoints);
+        _routing = new RoutingOutput(_log, new RouteManager(_netlink), new RuleManager(_netlink));
+        _output = new OutputScheduler(_log, _addresses, _routing, _deadlines, _receive.Endpoints);
         _driver = new RouterDriver(_log, settings.Observer, _output, _deadlines);
         _receive.Driver = _driver;
         _pool = new EndpointPool(_log, _loop, _receive, new LinkManager(_netlink), new MacvlanManager(_netlink), _monitor);
         var builder = new RouterBuilder(_log, _pool, _addresses, new LinkManager(_netlink), _output);
         _routers = new RouterSet(_log, builder, _pool, _output, _driver, _deadlines, _monitor, settings.TrackerStates);
-        _links = new LinkWatcher(_log, _monitor, _addresses, _pool, _routers, _driver);
+        _links = new LinkWatcher(_log, _monitor, _addresses, _pool, _routers, _driver, new RoutingWatch(_log, _monitor, _routing, _routers, _driver));
         _acceptFilter = new AcceptFilterSync(_log);
         _housekeeping = new Housekeeping(_log, _routers, _receive.Endpoints);
         _inbox = new HostInbox(this, _log, _routers, _driver);
@@ -111,6 +114,7 @@ public sealed class VrrpHost : IDisposable
         RouterSet.Plan plan = _routers.PlanChanges(config);
         List<HostedRouter> built = _routers.BuildAll(config, plan);
         RemoveLeftovers(built);
+        _routing.RemoveLeftovers(built, _pool.InterfaceName);
         try
         {
             _acceptFilter.Update(config, startup: true);
@@ -301,8 +305,17 @@ public sealed class VrrpHost : IDisposable
     /// <summary>Asks the loop to stop (any thread): <see cref="Run"/> returns after the current iteration.</summary>
     public void RequestStop(string reason) => _inbox.Post(new HostInbox.Stop(reason));
 
-    /// <summary>Gives an external tracker's state to every router tracking it (any thread).</summary>
-    public void SetTrackerState(string name, bool up) => _inbox.Post(new HostInbox.Tracker(name, up));
+    /// <summary>Gives an external tracker's state to every router tracking it, of any kind (any thread).</summary>
+    public void SetTrackerState(string name, bool up) => _inbox.Post(new HostInbox.Tracker(null, name, up));
+
+    /// <summary>Gives the state of external tracker <paramref name="name"/> of <paramref name="kind"/> (<see cref="TrackerDefinition.KindText"/>) to every router tracking it (any thread).</summary>
+    public void SetTrackerState(string kind, string name, bool up) => _inbox.Post(new HostInbox.Tracker(kind, name, up));
+
+    /// <summary>
+    /// Gives the value of value tracker <paramref name="name"/> of <paramref name="kind"/>
+    /// (<see cref="TrackerInput.Value"/>, keepalived's track_file) to every router tracking it (any thread).
+    /// </summary>
+    public void SetTrackerValue(string kind, string name, long value) => _inbox.Post(new HostInbox.TrackerValue(kind, name, value));
 
     /// <summary>Runs <paramref name="action"/> on the loop thread (any thread may call).</summary>
     public void Post(Action<VrrpHost> action) => _inbox.Post(new HostInbox.Invoke(action));

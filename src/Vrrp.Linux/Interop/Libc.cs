@@ -22,6 +22,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
     internal static partial int Bind(SafeSocketHandle fd, void* address, uint addressLength);
 
+    [LibraryImport(Lib, EntryPoint = "getsockname", SetLastError = true)]
+    internal static partial int GetSockName(SafeSocketHandle fd, void* address, uint* addressLength);
+
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
     internal static partial int SetSockOpt(SafeSocketHandle fd, int level, int name, void* value, uint length);
 

@@ -21,13 +21,25 @@ public enum NetlinkEventKind : byte
     /// and the events that follow this one bring the caller up to date. Nothing was missed.
     /// </summary>
     Resynchronized,
+    /// <summary>
+    /// A route carrying <see cref="RouteManager.ProtocolTag"/> was deleted: see
+    /// <see cref="NetlinkEvent.Route"/>. Reported only while <see cref="NetlinkMonitor.WatchRouting"/> asks for routes.
+    /// </summary>
+    RouteRemoved,
+    /// <summary>
+    /// A rule carrying <see cref="RouteManager.ProtocolTag"/> was deleted: see
+    /// <see cref="NetlinkEvent.Rule"/>. Reported only while <see cref="NetlinkMonitor.WatchRouting"/> asks for rules.
+    /// </summary>
+    RuleRemoved,
 }
 
 /// <summary>One change reported by <see cref="NetlinkMonitor"/>.</summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Link">The link's new state (link events).</param>
 /// <param name="Address">The address (address events).</param>
-public readonly record struct NetlinkEvent(NetlinkEventKind Kind, LinkState Link, InterfaceAddress Address);
+/// <param name="Route">The route (<see cref="NetlinkEventKind.RouteRemoved"/>).</param>
+/// <param name="Rule">The rule (<see cref="NetlinkEventKind.RuleRemoved"/>).</param>
+public readonly record struct NetlinkEvent(NetlinkEventKind Kind, LinkState Link, InterfaceAddress Address, IpRoute Route = default, IpRule Rule = default);
 
 /// <summary>
 /// Watches links and addresses: a non-blocking netlink socket subscribed to RTNLGRP_LINK,
@@ -50,6 +62,9 @@ public sealed class NetlinkMonitor : IDisposable
     private readonly Queue<NetlinkEvent> _pending = new(256);
     private readonly byte[] _pollRequest = new byte[64];
     private readonly NetlinkMessageHandler _pollHandler;
+    private bool _watchRoutes;
+    private bool _watchRules;
+    private uint _ownPortId;
 
     private readonly record struct AddressKey(int IfIndex, IpAddr Address, byte PrefixLength);
 
@@ -97,6 +112,40 @@ public sealed class NetlinkMonitor : IDisposable
             requests?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Subscribes to route and rule changes (RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
+    /// RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE) or leaves them. Only deletions of routes and rules
+    /// carrying <see cref="RouteManager.ProtocolTag"/> are reported; a router with no tracked
+    /// route does not need the groups, and on a host carrying a full routing table they are busy.
+    /// </summary>
+    public void WatchRouting(bool routes, bool rules)
+    {
+        if (routes != _watchRoutes)
+        {
+            _events.SetMembership(Rtm.RTNLGRP_IPV4_ROUTE, routes);
+            _events.SetMembership(Rtm.RTNLGRP_IPV6_ROUTE, routes);
+            _watchRoutes = routes;
+        }
+        if (rules != _watchRules)
+        {
+            _events.SetMembership(Rtm.RTNLGRP_IPV4_RULE, rules);
+            _events.SetMembership(Rtm.RTNLGRP_IPV6_RULE, rules);
+            _watchRules = rules;
+        }
+    }
+
+    /// <summary>
+    /// Route and rule deletions requested through <paramref name="socket"/> are the caller's own
+    /// and not reported (the kernel names the requester in <c>nlmsg_pid</c>, as keepalived
+    /// skips its command channel's): removing its routes and adding them back in one breath,
+    /// the caller must not mistake the first for someone else's deletion.
+    /// </summary>
+    public void IgnoreRoutingChangesOf(NetlinkSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        _ownPortId = socket.PortId;
     }
 
     /// <summary>The last known state of link <paramref name="index"/>.</summary>
@@ -172,6 +221,17 @@ public sealed class NetlinkMonitor : IDisposable
                     break;
                 case Rtnl.RTM_NEWLINK or Rtnl.RTM_DELLINK or Rtnl.RTM_NEWADDR or Rtnl.RTM_DELADDR:
                     MalformedMessages++;
+                    break;
+                case Rtm.RTM_DELROUTE or Rtm.RTM_DELRULE when message.PortId == _ownPortId && _ownPortId != 0:
+                    break;
+                case Rtm.RTM_DELROUTE when _watchRoutes:
+                    // Most deletions are not ours (a busy table): the header says so before any attribute is read.
+                    if (message.TryReadHeader(out RtMsg header) && header.Protocol == RouteManager.ProtocolTag && IpRoute.TryRead(message, out IpRoute route))
+                        _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.RouteRemoved, default, default, Route: route));
+                    break;
+                case Rtm.RTM_DELRULE when _watchRules:
+                    if (IpRule.TryRead(message, out IpRule rule) && rule.Protocol == RouteManager.ProtocolTag)
+                        _pending.Enqueue(new NetlinkEvent(NetlinkEventKind.RuleRemoved, default, default, Rule: rule));
                     break;
             }
         }

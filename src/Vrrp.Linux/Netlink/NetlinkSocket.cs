@@ -27,11 +27,18 @@ public sealed unsafe class NetlinkSocket : IDisposable
     private readonly uint[] _pendingSequences = new uint[MaxBatchMessages];
     private uint _sequence;
 
-    private NetlinkSocket(Socket socket)
+    private NetlinkSocket(Socket socket, uint portId)
     {
         _socket = socket;
+        PortId = portId;
         _sequence = (uint)Environment.TickCount;
     }
+
+    /// <summary>
+    /// The port id the kernel gave the socket: notifications of changes this socket requested
+    /// carry it in <c>nlmsg_pid</c>, so a monitor can tell them from changes made by others.
+    /// </summary>
+    public uint PortId { get; }
 
     /// <summary>The managed socket.</summary>
     public Socket Socket => _socket;
@@ -70,10 +77,12 @@ public sealed unsafe class NetlinkSocket : IDisposable
             // Bind for a port id: an unbound socket (port 0) is skipped by kernel broadcasts.
             SockAddrNl local = new() { Family = Sock.AF_NETLINK };
             if (Libc.Bind(handle, &local, (uint)sizeof(SockAddrNl)) < 0) LinuxError.Throw("bind(AF_NETLINK)");
+            uint length = (uint)sizeof(SockAddrNl);
+            if (Libc.GetSockName(handle, &local, &length) < 0) LinuxError.Throw("getsockname(AF_NETLINK)");
             foreach (int group in groups) SetOption(handle, Nl.NETLINK_ADD_MEMBERSHIP, group);
             socket.Blocking = blocking;
             if (blocking) socket.ReceiveTimeout = (int)ReplyTimeout.TotalMilliseconds;
-            return new NetlinkSocket(socket);
+            return new NetlinkSocket(socket, local.PortId);
         }
         catch
         {
@@ -86,6 +95,10 @@ public sealed unsafe class NetlinkSocket : IDisposable
     {
         if (Libc.SetSockOpt(handle, Nl.SOL_NETLINK, option, &value, sizeof(int)) < 0) LinuxError.Throw($"setsockopt(SOL_NETLINK, {option})");
     }
+
+    /// <summary>Subscribes to (or, with <paramref name="join"/> false, leaves) a multicast group (RTNLGRP_*).</summary>
+    public void SetMembership(int group, bool join) =>
+        SetOption(_socket.SafeHandle, join ? Nl.NETLINK_ADD_MEMBERSHIP : Nl.NETLINK_DROP_MEMBERSHIP, group);
 
     /// <summary>A fresh sequence number for a request.</summary>
     public uint NextSequence() => ++_sequence == 0 ? ++_sequence : _sequence;

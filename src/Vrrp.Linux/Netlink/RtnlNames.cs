@@ -14,6 +14,12 @@ internal static class RtnlNames
         Rtnl.RTM_NEWADDR => "RTM_NEWADDR",
         Rtnl.RTM_DELADDR => "RTM_DELADDR",
         Rtnl.RTM_GETADDR => "RTM_GETADDR",
+        Rtm.RTM_NEWROUTE => "RTM_NEWROUTE",
+        Rtm.RTM_DELROUTE => "RTM_DELROUTE",
+        Rtm.RTM_GETROUTE => "RTM_GETROUTE",
+        Rtm.RTM_NEWRULE => "RTM_NEWRULE",
+        Rtm.RTM_DELRULE => "RTM_DELRULE",
+        Rtm.RTM_GETRULE => "RTM_GETRULE",
         _ => $"netlink type {type}",
     };
 }

@@ -21,6 +21,10 @@ public enum Capability
     NetAdmin = 12,
     /// <summary>Open packet and raw sockets.</summary>
     NetRaw = 13,
+    /// <summary>Open another process's /proc entries (its namespaces) though it holds more capabilities.</summary>
+    SysPtrace = 19,
+    /// <summary>Enter another namespace (setns), among much else.</summary>
+    SysAdmin = 21,
 }
 
 /// <summary>

@@ -39,13 +39,39 @@ internal sealed record DaemonOptions
     /// <summary><c>--keep-capabilities</c>: do not give up capabilities the daemon does not need.</summary>
     public bool KeepCapabilities { get; init; }
 
+    /// <summary><c>--signum=NAME</c>: print the number of the signal for NAME (keepalived's) and exit.</summary>
+    public string? Signum { get; init; }
+
+    /// <summary><c>--dump-dir DIR</c>: where the signal dumps go; null means $TMPDIR if absolute, else /tmp.</summary>
+    public string? DumpDirectory { get; init; }
+
+    /// <summary><c>--keepalived-dump-names</c>: name the dumps keepalived.data/.stats/.json instead of vrrpd.*.</summary>
+    public bool KeepalivedDumpNames { get; init; }
+
+    /// <summary><c>--syslog</c> (or <c>--syslog-ident</c>): log to the syslog socket, as keepalived does.</summary>
+    public bool Syslog { get; init; }
+
+    /// <summary><c>--syslog-ident IDENT</c>: the syslog identifier (keepalived's is Keepalived_vrrp); implies <see cref="Syslog"/>.</summary>
+    public string? SyslogIdent { get; init; }
+
+    /// <summary><c>--syslog-socket PATH</c>: the syslog socket (default /dev/log, which journald serves).</summary>
+    public string? SyslogSocket { get; init; }
+
+    /// <summary><c>-S N</c>: the syslog facility, keepalived's spelling (0-7, local0-7, user, daemon); null means daemon.</summary>
+    public string? LogFacility { get; init; }
+
+    /// <summary><c>-G</c>: no syslog, whatever else says so.</summary>
+    public bool NoSyslog { get; init; }
+
+    /// <summary>True when lines go to the syslog socket.</summary>
+    public bool UsesSyslog => (Syslog || SyslogIdent is not null) && !NoSyslog;
+
     /// <summary>The file to read: <c>-f</c>, else /etc/vrrpd/vrrpd.conf if it exists, else /etc/keepalived/keepalived.conf.</summary>
     public string ResolveConfigFile(Func<string, bool> fileExists) =>
         ConfigFile ?? (fileExists(DefaultConfigFile) ? DefaultConfigFile : KeepalivedConfigFile);
 
-    // keepalived options that change nothing for vrrpd (it is VRRP only and logs to stderr).
-    private static readonly string[] IgnoredFlags = ["-P", "--vrrp", "-G", "--no-syslog", "-R", "--dont-respawn", "-m", "--core-dump"];
-    private static readonly string[] IgnoredWithValue = ["-S", "--log-facility"];
+    // keepalived options that change nothing for vrrpd (it is VRRP only, never forks, never respawns).
+    private static readonly string[] IgnoredFlags = ["-P", "--vrrp", "-R", "--dont-respawn", "-m", "--core-dump"];
 
     public static bool TryParse(IReadOnlyList<string> args, out DaemonOptions options, out string? error)
     {
@@ -130,7 +156,8 @@ internal sealed record DaemonOptions
     private static string? NextValue(IReadOnlyList<string> args, ref int i) => i + 1 < args.Count ? args[++i] : null;
 
     private static bool TakesValue(string option) => option is "-f" or "--use-file" or "-p" or "--pid" or "--pid-file"
-        or "--control-socket" or "-i" or "--config-id" || Array.IndexOf(IgnoredWithValue, option) >= 0;
+        or "--control-socket" or "-i" or "--config-id" or "--signum" or "--dump-dir" or "--syslog-ident" or "--syslog-socket"
+        or "-S" or "--log-facility";
 
     private static DaemonOptions WithValue(DaemonOptions options, string option, string value) => option switch
     {
@@ -138,6 +165,11 @@ internal sealed record DaemonOptions
         "-p" or "--pid" or "--pid-file" => options with { PidFile = value },
         "--control-socket" => options with { ControlSocket = value },
         "-i" or "--config-id" => options with { ConfigId = value },
+        "--signum" => options with { Signum = value },
+        "--dump-dir" => options with { DumpDirectory = value },
+        "--syslog-ident" => options with { SyslogIdent = value },
+        "--syslog-socket" => options with { SyslogSocket = value },
+        "-S" or "--log-facility" => options with { LogFacility = value },
         _ => options,
     };
 
@@ -159,6 +191,15 @@ internal sealed record DaemonOptions
                 return true;
             case "--keep-capabilities":
                 options = options with { KeepCapabilities = true };
+                return true;
+            case "--keepalived-dump-names":
+                options = options with { KeepalivedDumpNames = true };
+                return true;
+            case "--syslog":
+                options = options with { Syslog = true };
+                return true;
+            case "-G" or "--no-syslog":
+                options = options with { NoSyslog = true };
                 return true;
             default:
                 return Array.IndexOf(IgnoredFlags, flag) >= 0;

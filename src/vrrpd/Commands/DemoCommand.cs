@@ -14,6 +14,11 @@ internal static class DemoCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (Usage.AsksForHelp(args))
+        {
+            stdout.WriteLine(DemoOptions.Help);
+            return 0;
+        }
         if (!DemoOptions.TryParse(args, out DemoOptions options, out string? error))
         {
             stderr.WriteLine($"vrrpd demo: {error}");

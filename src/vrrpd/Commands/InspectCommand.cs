@@ -14,8 +14,31 @@ namespace Vrrpd.Commands;
 /// </summary>
 internal static class InspectCommand
 {
+    public const string Help = """
+        usage: vrrpd inspect FILE [--json]
+
+        Decodes every VRRP advertisement, gratuitous ARP and unsolicited neighbour advertisement
+        of a capture, one line per frame, with the reason vrrpd would drop a malformed one
+        (BadTtl, BadChecksum, AddressCountMismatch, ...). Reads pcap and pcapng, Ethernet or
+        Linux cooked (tcpdump -i any); '-' reads standard input. Checks that need a
+        configuration (VRID, version, password) are not applied. Exit status 0 when the file
+        was read; 1 when it is missing or not a capture; 2 for bad usage.
+
+          --json       one JSON object per frame (version, vrid, priority, interval_cs,
+                       addresses, valid, error, time, source, ...) instead of text
+          -h, --help   this text
+        """;
+
     public static int Run(ReadOnlySpan<string> args, TextWriter output, TextWriter error)
     {
+        foreach (string arg in args)
+        {
+            if (arg is "-h" or "--help")
+            {
+                output.WriteLine(Help);
+                return 0;
+            }
+        }
         string? path = null;
         bool json = false;
         foreach (string arg in args)
@@ -66,7 +89,7 @@ internal static class InspectCommand
     private static int Usage(TextWriter error, string problem)
     {
         error.WriteLine($"vrrpd inspect: {problem}");
-        error.WriteLine("usage: vrrpd inspect FILE.pcap [--json]   (pcap or pcapng; '-' reads standard input)");
+        error.WriteLine("run 'vrrpd inspect --help' for the flags");
         return 2;
     }
 

@@ -33,6 +33,7 @@ internal static class SimulateCommand
           --seed N                  seed of the random choices (default 1)
           --wire                    also print every advertisement sent
           --json                    JSON lines instead of text
+          -h, --help                this text
         """;
 
     private static readonly string[] EventNames = ["cut", "restore", "kill", "start", "stop", "fault", "recover"];
@@ -42,7 +43,7 @@ internal static class SimulateCommand
         Scenario scenario;
         try
         {
-            if (args is ["-h" or "--help"])
+            if (Usage.AsksForHelp(args))
             {
                 stdout.WriteLine(Help);
                 return 0;

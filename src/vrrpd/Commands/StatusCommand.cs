@@ -6,8 +6,29 @@ namespace Vrrpd.Commands;
 /// <summary><c>vrrpd status [--json] [--control-socket PATH]</c>: asks the running daemon.</summary>
 internal static class StatusCommand
 {
+    public const string Help = $"""
+        usage: vrrpd status [--json] [--control-socket PATH]
+
+        Asks the running daemon, through its control socket, about every instance: its state,
+        since when and why, the master it hears, priority and effective priority, trackers,
+        addresses and the counts of rejected input by reason. Exit status 0 with the answer;
+        1 when no daemon listens on the socket or it may not be opened (mode 0600, the daemon
+        user's); 2 for bad usage.
+
+          --json                  one JSON document (name, interface, vrid, state, priority,
+                                  effective_priority, master, addresses, trackers, counters, ...)
+          --control-socket PATH   the daemon's socket, as it was given to the daemon
+                                  (default {DaemonOptions.DefaultControlSocket})
+          -h, --help              this text
+        """;
+
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter errors)
     {
+        if (Usage.AsksForHelp(args))
+        {
+            output.WriteLine(Help);
+            return 0;
+        }
         bool json = false;
         string path = DaemonOptions.DefaultControlSocket;
         for (int i = 0; i < args.Count; i++)
@@ -27,7 +48,7 @@ internal static class StatusCommand
                         break;
                     }
                     errors.WriteLine($"vrrpd status: unexpected argument '{args[i]}'");
-                    errors.WriteLine("usage: vrrpd status [--json] [--control-socket PATH]");
+                    errors.WriteLine("run 'vrrpd status --help' for the flags");
                     return 2;
             }
         }

@@ -214,6 +214,12 @@ internal sealed class ControlServer : IDisposable
             {
                 // The client went away or said nothing in time; nothing to tell it.
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A failed request (a snapshot that threw) must not become an unobserved task
+                // exception, which stops the daemon (Daemon/LastChance).
+                Log.ControlError(_log, $"request failed: {e.GetType().Name}: {e.Message}");
+            }
             finally
             {
                 Interlocked.Decrement(ref _connections);
@@ -235,6 +241,8 @@ internal sealed class ControlServer : IDisposable
             case "runtime":
                 return await RuntimeAsync().ConfigureAwait(false);
             default:
+                if (Daemon.TestFaults.TryAnswer(request, _host) is { } testReply)
+                    return testReply;
                 return Encoding.UTF8.GetBytes($"error: unknown request '{request}'; expected 'status', 'status json' or 'runtime'\n");
         }
         StatusSnapshot snapshot;

@@ -60,6 +60,10 @@ internal static class StatusFormatter
         Line(w, "IP Address", string.Join(", ", i.Addresses) + (i.AddressesInstalled ? " (installed)" : ""));
         if (i.ExcludedAddresses.Count > 0)
             Line(w, "Excluded", string.Join(", ", i.ExcludedAddresses));
+        if (i.Routes.Count > 0)
+            Line(w, "Virtual Routes", string.Join(", ", i.Routes) + (i.AddressesInstalled ? " (installed)" : ""));
+        if (i.Rules.Count > 0)
+            Line(w, "Virtual Rules", string.Join(", ", i.Rules) + (i.AddressesInstalled ? " (installed)" : ""));
         Line(w, "Mac Address", i.Vmac is null ? i.VirtualMac : $"{i.VirtualMac} on {i.Vmac}");
         Line(w, "Priority", i.EffectivePriority == i.Priority ? $"{i.Priority}" : $"{i.Priority} (effective {i.EffectivePriority})");
         Line(w, "Interval", $"{i.AdvertIntervalCentiseconds / 100.0:0.00} sec");
@@ -77,12 +81,16 @@ internal static class StatusFormatter
         if (i.SyncGroup is not null)
             Line(w, "Sync Group", i.SyncGroup);
         Line(w, "Watch", i.Trackers.Count == 0 ? "ignore"
-            : string.Join(", ", i.Trackers.Select(t => $"{t.Kind} {t.Name} {(t.Up ? "up" : "down")}{(t.Weight == 0 ? "" : $" (weight {t.Weight:+0;-0}{(t.Reverse ? " reverse" : "")})")}")));
+            : string.Join(", ", i.Trackers.Select(t => $"{t.Kind} {t.Name} {TrackerState(t)}{(t.Weight == 0 ? "" : $" (weight {t.Weight:+0;-0}{(t.Reverse ? " reverse" : "")})")}")));
         RouterCountersStatus c = i.Counters;
         Line(w, "Advertisements", $"sent {c.AdvertisementsSent} (priority 0: {c.PriorityZeroSent}), received {c.AdvertisementsReceived} (priority 0: {c.PriorityZeroReceived})");
         Line(w, "Transitions", $"to master {c.BecameMaster}, from master {c.ReleasedMaster}, to fault {c.EnteredFault}");
         Line(w, "Rejected", Counts(c.Rejected));
     }
+
+    // A file tracker shows its value (and FAULT when the value faults), the others up or down.
+    private static string TrackerState(TrackerStatus t) =>
+        t.Value is long value ? $"value {value.ToString(Invariant)}{(t.Up ? "" : " FAULT")}" : t.Up ? "up" : "down";
 
     private static void Line(StringBuilder w, string label, string value) =>
         w.Append("        ").Append(label).Append(':').Append(' ', Math.Max(1, 16 - label.Length - 1)).AppendLine(value);
@@ -249,6 +257,8 @@ internal static class StatusFormatter
         Strings(w, "addresses", i.Addresses);
         Strings(w, "excluded_addresses", i.ExcludedAddresses);
         w.WriteBoolean("addresses_installed", i.AddressesInstalled);
+        Strings(w, "virtual_routes", i.Routes);
+        Strings(w, "virtual_rules", i.Rules);
         if (i.SyncGroup is null)
             w.WriteNull("sync_group");
         else
@@ -262,6 +272,8 @@ internal static class StatusFormatter
             w.WriteNumber("weight", t.Weight);
             w.WriteBoolean("reverse", t.Reverse);
             w.WriteBoolean("up", t.Up);
+            if (t.Value is long value)
+                w.WriteNumber("value", value);
             w.WriteEndObject();
         }
         w.WriteEndArray();

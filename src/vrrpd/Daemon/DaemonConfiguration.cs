@@ -3,6 +3,7 @@ using Vrrp.Core.Router;
 using Vrrp.Linux.Hosting;
 using Vrrp.Keepalived;
 using Vrrpd.Logging;
+using Vrrpd.Trackers;
 
 namespace Vrrpd.Daemon;
 
@@ -40,7 +41,11 @@ internal sealed class DaemonConfiguration
             diagnostics = [.. result.Diagnostics, .. problems];
             return null;
         }
-        return new DaemonConfiguration(config, Map(config, path));
+        var trackerFindings = new List<ConfigDiagnostic>();
+        HashSet<string> unreachableFiles = TrackFilePaths.Unreachable(config, trackerFindings);
+        if (trackerFindings.Count > 0)
+            diagnostics = [.. result.Diagnostics, .. trackerFindings];
+        return new DaemonConfiguration(config, Map(config, path, unreachableFiles));
     }
 
     /// <summary><see cref="Read"/>, logging every finding; <paramref name="errors"/> counts the errors.</summary>
@@ -62,9 +67,9 @@ internal sealed class DaemonConfiguration
     public string Describe(HostBuildException e) =>
         Config.FindInstance(e.Router) is { } instance ? $"{instance.Location}: vrrp_instance {e.Router}: {e.Message}" : $"vrrp_instance {e.Router}: {e.Message}";
 
-    private static HostConfiguration Map(KeepalivedConfig config, string source) => new()
+    private static HostConfiguration Map(KeepalivedConfig config, string source, HashSet<string> unreachableFiles) => new()
     {
-        Routers = [.. config.Instances.Select(c => Router(c, c.SyncGroup is null ? null : config.FindSyncGroup(c.SyncGroup), config.Global))],
+        Routers = [.. config.Instances.Select(c => Router(c, c.SyncGroup is null ? null : config.FindSyncGroup(c.SyncGroup), config.Global, unreachableFiles))],
         SyncGroups = [.. config.SyncGroups.Select(g => new SyncGroupDefinition(g.Name, [.. g.Members]))],
         GarpInterval = config.Global.GarpInterval,
         GnaInterval = config.Global.GnaInterval,
@@ -72,9 +77,9 @@ internal sealed class DaemonConfiguration
         Source = source,
     };
 
-    private static RouterDefinition Router(VrrpInstanceConfig c, SyncGroupConfig? group, GlobalDefs global)
+    private static RouterDefinition Router(VrrpInstanceConfig c, SyncGroupConfig? group, GlobalDefs global, HashSet<string> unreachableFiles)
     {
-        IReadOnlyList<TrackerSpec> trackers = InstanceOptions.Trackers(c, group);
+        IReadOnlyList<TrackerSpec> trackers = [.. InstanceOptions.Trackers(c, group).Where(t => t.Kind != TrackerKind.File || !unreachableFiles.Contains(t.Name))];
         return new RouterDefinition
         {
             Options = InstanceOptions.ToRouterOptions(c, c.SourceAddress ?? default, trackers),
@@ -87,8 +92,10 @@ internal sealed class DaemonConfiguration
             TrackInterface = !c.DontTrackPrimary,
             Trackers = [.. trackers.Select(t => t.Kind == TrackerKind.Interface
                 ? new TrackerDefinition(TrackerSource.Interface, t.Name, t.Weight, t.Reverse)
-                : new TrackerDefinition(TrackerSource.External, t.Name, t.Weight, t.Reverse, "script"))],
+                : new TrackerDefinition(TrackerSource.External, t.Name, t.Weight, t.Reverse, t.KindText, t.Input))],
             NotifyPriorityChanges = c.NotifyPriorityChanges,
+            Routes = [.. c.VirtualRoutes.Select(RoutingMap.Route)],
+            Rules = [.. c.VirtualRules.Select(RoutingMap.Rule)],
         };
     }
 

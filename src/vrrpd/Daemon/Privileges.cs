@@ -23,6 +23,16 @@ internal static class Privileges
     /// <summary>What this configuration lets the daemon keep, or null when a root script may need everything.</summary>
     public static ulong? Needed(KeepalivedConfig config, out string why)
     {
+        // Entering another process's network namespace for process events takes CAP_SYS_PTRACE
+        // (to open /proc/PID/ns/net of a process holding more) and CAP_SYS_ADMIN (setns).
+        ulong extra = config.Global.ProcessEventsFromHostNamespace && config.TrackProcesses.Count > 0
+            ? Capabilities.Mask(Capability.SysPtrace, Capability.SysAdmin) : 0;
+        ulong? needed = NeededByScripts(config, out why);
+        return needed is ulong mask ? mask | extra : null;
+    }
+
+    private static ulong? NeededByScripts(KeepalivedConfig config, out string why)
+    {
         List<ScriptCommand> scripts = [.. Commands(config)];
         if (scripts.Count == 0)
         {
@@ -54,8 +64,16 @@ internal static class Privileges
         }
         if ((held & ~keep) == 0)
             return;
-        Capabilities.RestrictTo(keep & held);
-        Log.CapabilitiesDropped(log, Capabilities.Read("CapEff").ToString("x"), why);
+        try
+        {
+            Capabilities.RestrictTo(keep & held);
+            Log.CapabilitiesDropped(log, Capabilities.Read("CapEff").ToString("x"), why);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            // Not worth refusing to run for: the daemon works with more than it needs.
+            Log.CapabilitiesNotDropped(log, e.Message);
+        }
     }
 
     private static IEnumerable<ScriptCommand> Commands(KeepalivedConfig config)

@@ -21,6 +21,7 @@ internal sealed record DemoOptions
           --json            one JSON document with every measurement instead of the text
           --keep            leave the lab and the daemons running at the end, to explore
           --clean           only remove labs left by demos that are gone (--keep, kill -9)
+          -h, --help        this text
         """;
 
     public VrrpVersion Version { get; init; } = VrrpVersion.V3;

@@ -7,7 +7,9 @@ namespace Vrrpd.Logging;
 /// vrrpd's one logger: each message is one line on a writer (stderr for the daemon). Under
 /// systemd (JOURNAL_STREAM set) a line starts with the syslog priority (<c>&lt;3&gt;</c>, ...) that
 /// journald reads and no timestamp (the journal has its own); elsewhere it starts with a UTC
-/// timestamp and the level for warnings and errors. Thread-safe; nothing is buffered.
+/// timestamp and the level for warnings and errors. With a <see cref="SyslogSink"/> (<c>--syslog</c>,
+/// <c>--syslog-ident</c>) each line also goes to the syslog socket, and to the writer only with
+/// <c>-l</c>, as keepalived logs. Thread-safe; nothing is buffered.
 /// </summary>
 internal sealed class LineLogger : ILogger
 {
@@ -24,12 +26,28 @@ internal sealed class LineLogger : ILogger
 
     public LogLevel Minimum { get; }
 
-    /// <summary>The daemon's logger: stderr, debug lines with <c>-D</c>, journald priorities under systemd.</summary>
-    public static LineLogger ForStandardError(bool detail)
+    /// <summary>Where lines also go, or null.</summary>
+    public SyslogSink? Syslog { get; init; }
+
+    /// <summary>Lines go to the writer (false: to <see cref="Syslog"/> alone).</summary>
+    public bool Console { get; init; } = true;
+
+    /// <summary>
+    /// The daemon's logger: stderr, debug lines with <c>-D</c>, journald priorities under systemd;
+    /// with <c>--syslog</c>/<c>--syslog-ident</c>, the syslog socket instead (and stderr too with <c>-l</c>).
+    /// </summary>
+    public static LineLogger ForDaemon(Commands.DaemonOptions options)
     {
-        var writer = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
-        return new LineLogger(writer, detail ? LogLevel.Debug : LogLevel.Information,
-            journal: Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 });
+        var writer = new StreamWriter(System.Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+        SyslogSink? syslog = options.UsesSyslog
+            ? SyslogSink.Open(options.SyslogSocket ?? SyslogSink.DefaultSocket, options.SyslogIdent ?? "vrrpd", SyslogSink.ParseFacility(options.LogFacility))
+            : null;
+        return new LineLogger(writer, options.LogDetail ? LogLevel.Debug : LogLevel.Information,
+            journal: Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 })
+        {
+            Syslog = syslog,
+            Console = syslog is null || options.LogConsole,
+        };
     }
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -40,6 +58,13 @@ internal sealed class LineLogger : ILogger
     {
         if (!IsEnabled(logLevel))
             return;
+        if (Syslog is { } syslog)
+        {
+            string text = formatter(state, exception);
+            syslog.Send(SyslogPriority(logLevel), exception is null ? text : $"{text}: {exception.GetType().Name}: {exception.Message}");
+            if (!Console)
+                return;
+        }
         var line = new StringBuilder(128);
         if (_journal)
         {

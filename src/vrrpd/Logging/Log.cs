@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(91, LogLevel.Information, "Capabilities kept: {Why}, and a root script may need any of them (--keep-capabilities says so for good)")]
     public static partial void CapabilitiesKept(ILogger logger, string why);
+
+    [LoggerMessage(55, LogLevel.Error, "Reload refused: reading {File} took longer than {Seconds} s; the running configuration stays in force")]
+    public static partial void ReloadTimedOut(ILogger logger, string file, double seconds);
+
+    [LoggerMessage(92, LogLevel.Warning, "Could not give up every capability the daemon does not need ({Message}); running with them")]
+    public static partial void CapabilitiesNotDropped(ILogger logger, string message);
 }

@@ -19,12 +19,29 @@ public class TrackingTests
     }
 
     [Fact]
-    public void Reverse_tracker_counts_the_other_way_keepalived()
+    public void Reverse_negates_the_weight_rather_than_swapping_up_and_down_keepalived()
     {
-        RouterHarness h = new(Options(priority: 100, trackers: [new("rev", -20, Reverse: true)]));
-        Assert.Equal(80, h.Router.EffectivePriority); // reported up = counted down
-        h.Router.SetTrackerState(Ms(0), 0, false);
-        Assert.Equal(100, h.Router.EffectivePriority);
+        // Measured on keepalived 2.2.7: track_script "ok weight 10 reverse" with a script that
+        // succeeds gives 90; "bad weight -10 reverse" with one that fails gives 110.
+        RouterHarness positive = new(Options(priority: 100, trackers: [new("ok", 10, Reverse: true)]));
+        Assert.Equal(90, positive.Router.EffectivePriority);
+        positive.Router.SetTrackerState(Ms(0), 0, false);
+        Assert.Equal(100, positive.Router.EffectivePriority);
+
+        RouterHarness negative = new(Options(priority: 100, trackers: [new("bad", -10, Reverse: true)]));
+        Assert.Equal(100, negative.Router.EffectivePriority);
+        negative.Router.SetTrackerState(Ms(0), 0, false);
+        Assert.Equal(110, negative.Router.EffectivePriority);
+    }
+
+    [Fact]
+    public void Reverse_weight_zero_faults_while_up_keepalived()
+    {
+        RouterHarness h = new(Options(priority: 100, trackers: [new("rev", 0, Reverse: true)]));
+        h.Start(Ms(0));
+        Assert.Equal(RouterState.Fault, h.Router.State);
+        h.Router.SetTrackerState(Ms(10), 0, false);
+        Assert.Equal(RouterState.Backup, h.Router.State);
     }
 
     [Fact]

@@ -62,6 +62,41 @@ public class DaemonOptionsTests
         Parse("-P", "--vrrp", "-G", "--no-syslog", "-S", "7", "--log-facility=local0", "-R", "-m");
     }
 
+    [Fact]
+    public void Signal_dump_and_syslog_options()
+    {
+        DaemonOptions options = Parse("--dump-dir", "/var/tmp", "--keepalived-dump-names", "--syslog-ident", "Keepalived_vrrp",
+            "--syslog-socket=/run/log.sock", "-S", "local3");
+        Assert.Equal("/var/tmp", options.DumpDirectory);
+        Assert.True(options.KeepalivedDumpNames);
+        Assert.Equal("Keepalived_vrrp", options.SyslogIdent);
+        Assert.Equal("/run/log.sock", options.SyslogSocket);
+        Assert.Equal("local3", options.LogFacility);
+        Assert.True(options.UsesSyslog);
+        Assert.False(Parse().UsesSyslog);
+        Assert.True(Parse("--syslog").UsesSyslog);
+        Assert.False(Parse("--syslog-ident", "x", "-G").UsesSyslog);
+        Assert.Equal("JSON", Parse("--signum=JSON").Signum);
+        Assert.Equal("STATS_CLEAR", Parse("--signum", "STATS_CLEAR").Signum);
+    }
+
+    [Theory]
+    [InlineData("STOP", "15\n", 0)]
+    [InlineData("RELOAD", "1\n", 0)]
+    [InlineData("DATA", "10\n", 0)]
+    [InlineData("STATS", "12\n", 0)]
+    [InlineData("STATS_CLEAR", "63\n", 0)]
+    [InlineData("JSON", "36\n", 0)]
+    [InlineData("TDATA", "", 1)]
+    public void Signum_prints_keepalived_s_numbers(string name, string output, int exit)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(exit, Run.Signum(name, stdout, stderr));
+        Assert.Equal(output, stdout.ToString().Replace("\r", "", StringComparison.Ordinal));
+        Assert.Equal(exit == 0 ? "" : $"Unknown sigfunc {name}\n", stderr.ToString().Replace("\r", "", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("unexpected argument 'start'", "start")]
     [InlineData("unknown option '-z'", "-z")]

@@ -25,8 +25,8 @@ public sealed class ServiceUnitTests
         Assert.Equal(capabilities, unit["AmbientCapabilities"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
         Assert.Equal(capabilities, unit["CapabilityBoundingSet"].Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
         Assert.Equal("notify", unit["Type"]);
-        // keepalived's unit passes -n (don't fork): vrrpd accepts it and stays in the foreground.
-        Assert.Equal(["/usr/local/sbin/vrrpd", "-n"], unit["ExecStart"].Split(' '));
+        // The Debian package's paths: the binary and its configuration file (a conffile).
+        Assert.Equal(["/usr/sbin/vrrpd", "-f", "/etc/vrrpd/vrrpd.conf"], unit["ExecStart"].Split(' '));
         Assert.Contains("-HUP", unit["ExecReload"], StringComparison.Ordinal);
     }
 }

@@ -57,14 +57,14 @@ internal sealed class DaemonLab : IDisposable
     /// <summary>
     /// Starts vrrpd in member <paramref name="n"/> (1-based) with <paramref name="config"/>, in
     /// the foreground (-n) with detailed logs (-D); its instance "mape" is the one asked about
-    /// when a test names none.
+    /// when a test names none. <paramref name="arguments"/> come after <c>-D -n</c>.
     /// </summary>
-    public VrrpdProcess Start(int n, string config, string name = "", IDictionary<string, string>? environment = null)
+    public VrrpdProcess Start(int n, string config, string name = "", IDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         name = name.Length > 0 ? name : $"r{n}";
         var daemon = VrrpdProcess.Start(Binary, Members[n - 1], Directory, name, config, new VrrpdProcessOptions
         {
-            Arguments = ["-D", "-n"],
+            Arguments = ["-D", "-n", .. arguments ?? []],
             Environment = environment?.ToDictionary(e => e.Key, string? (e) => e.Value),
             Instance = "mape",
         });

@@ -89,5 +89,9 @@ public sealed class SyncGroupTests
         Assert.True(fault > 0 && groupLines[..fault].Contains("GROUP edge MASTER"), string.Join(" | ", groupLines));
         NetnsLab.WaitUntil(() => File.ReadAllLines(r1Notify).Where(l => l.StartsWith("GROUP ", StringComparison.Ordinal)).Skip(fault + 1).Contains("GROUP edge MASTER"),
             TimeSpan.FromSeconds(5), () => $"the group's MASTER notification after the fault; got: {File.ReadAllText(r1Notify)}");
+
+        // The group's log lines as keepalived writes them, so a grep for keepalived's text finds ours.
+        foreach (string state in new[] { "MASTER", "FAULT", "BACKUP" })
+            Assert.Contains(r1.Lines, l => l.Contains($"VRRP_Group(edge) Syncing instances to {state} state", StringComparison.Ordinal));
     }
 }
