@@ -57,6 +57,9 @@ public sealed class SimulatedLan
     /// <summary>Whether to keep <see cref="WireEvents"/>; turn off for very long runs. On by default.</summary>
     public bool RecordWireEvents { get; set; } = true;
 
+    /// <summary>Told of every transition, wire event and delivery as it happens (e.g. an <see cref="InvariantChecker"/>); null for none.</summary>
+    public ISimulationObserver? Observer { get; set; }
+
     /// <summary>Frames handed to a receiving router.</summary>
     public long FramesDelivered { get; private set; }
 
@@ -266,7 +269,9 @@ public sealed class SimulatedLan
                     RecordWire(router, WireEventKind.GratuitousSent, 0, _routers.Count - 1);
                     break;
                 case RouterActionKind.StateChanged:
-                    _transitions.Add(new TransitionRecord(action.Time, router.Index, router.Name, action.From, action.To, action.Reason));
+                    TransitionRecord transition = new(action.Time, router.Index, router.Name, action.From, action.To, action.Reason);
+                    _transitions.Add(transition);
+                    Observer?.OnTransition(in transition);
                     break;
             }
         }
@@ -294,7 +299,7 @@ public sealed class SimulatedLan
                 continue;
             }
             Instant arrival = Now + sender.LinkDelay + receiver.LinkDelay;
-            _deliveries.Enqueue(new Delivery(message, source, destination, receiver.Index), (arrival.Ticks, _sequence++));
+            _deliveries.Enqueue(new Delivery(message, source, destination, sender.Index, receiver.Index), (arrival.Ticks, _sequence++));
             receivers++;
         }
         RecordWire(sender, WireEventKind.AdvertisementSent, priority, receivers);
@@ -316,14 +321,19 @@ public sealed class SimulatedLan
             return;
         }
         FramesDelivered++;
-        receiver.Router.HandleAdvertisement(Now, in advertisement, delivery.Source);
+        RouterState state = receiver.Router.State;
+        byte priority = receiver.Router.EffectivePriority;
+        RejectReason reject = receiver.Router.HandleAdvertisement(Now, in advertisement, delivery.Source);
+        Observer?.OnDelivery(new DeliveryRecord(Now, receiver.Index, delivery.Sender, advertisement.Priority, advertisement.AdvertIntervalCentiseconds, state, priority, reject));
         Drain(receiver);
     }
 
     private void RecordWire(SimulatedRouter router, WireEventKind kind, byte priority, int receivers)
     {
-        if (RecordWireEvents) _wire.Add(new WireRecord(Now, router.Index, kind, priority, receivers));
+        WireRecord record = new(Now, router.Index, kind, priority, receivers);
+        if (RecordWireEvents) _wire.Add(record);
+        Observer?.OnWire(in record);
     }
 
-    private readonly record struct Delivery(byte[] Message, IpAddr Source, IpAddr Destination, int Receiver);
+    private readonly record struct Delivery(byte[] Message, IpAddr Source, IpAddr Destination, int Sender, int Receiver);
 }

@@ -31,3 +31,33 @@ public enum WireEventKind : byte
 /// <param name="Priority">The advertised priority (<see cref="WireEventKind.AdvertisementSent"/>).</param>
 /// <param name="Receivers">How many routers the frame was scheduled to reach (after partitions and loss).</param>
 public readonly record struct WireRecord(Instant Time, int Router, WireEventKind Kind, byte Priority, int Receivers);
+
+/// <summary>An advertisement handed to a router's <see cref="VirtualRouter.HandleAdvertisement"/>, with what the receiver was and what it answered.</summary>
+/// <param name="Time">Virtual time of the arrival.</param>
+/// <param name="Receiver">Index of the receiving router.</param>
+/// <param name="Sender">Index of the sending router.</param>
+/// <param name="Priority">The advertised priority.</param>
+/// <param name="AdvertIntervalCentiseconds">The advertised interval.</param>
+/// <param name="ReceiverState">The receiver's state before it handled the advertisement.</param>
+/// <param name="ReceiverPriority">The receiver's effective priority before it handled the advertisement.</param>
+/// <param name="Reject">What <see cref="VirtualRouter.HandleAdvertisement"/> returned (<see cref="RejectReason.None"/>: accepted).</param>
+public readonly record struct DeliveryRecord(Instant Time, int Receiver, int Sender, byte Priority, ushort AdvertIntervalCentiseconds,
+    RouterState ReceiverState, byte ReceiverPriority, RejectReason Reject);
+
+/// <summary>
+/// Sees everything a <see cref="SimulatedLan"/> records, as it happens and in order: a
+/// delivery is reported after the receiver handled it and before the actions it caused, so a
+/// transition it triggers comes right after it. Wire events are reported whether or not
+/// <see cref="SimulatedLan.RecordWireEvents"/> keeps them.
+/// </summary>
+public interface ISimulationObserver
+{
+    /// <summary>A router changed state.</summary>
+    void OnTransition(in TransitionRecord transition);
+
+    /// <summary>A router sent an advertisement or a gratuitous burst, or added or removed its addresses.</summary>
+    void OnWire(in WireRecord wire);
+
+    /// <summary>An advertisement reached a powered router of its VRID and family and was handled.</summary>
+    void OnDelivery(in DeliveryRecord delivery);
+}
