@@ -6,7 +6,7 @@ namespace Vrrp.Core.Router;
 /// </summary>
 internal sealed class TrackerTable
 {
-    private readonly IReadOnlyList<TrackerOptions> _trackers;
+    private IReadOnlyList<TrackerOptions> _trackers;
     private readonly bool[] _up;
     private readonly long[] _value;
 
@@ -19,6 +19,31 @@ internal sealed class TrackerTable
     }
 
     public int Count => _up.Length;
+
+    /// <summary>
+    /// Takes new weights (and reverse flags) for the same trackers, their states kept; false,
+    /// changing nothing, when the list is not the same trackers in the same order.
+    /// </summary>
+    public bool TryReweight(IReadOnlyList<TrackerOptions> trackers)
+    {
+        if (!SameTrackers(trackers))
+            return false;
+        _trackers = trackers;
+        return true;
+    }
+
+    /// <summary>True when <paramref name="trackers"/> are these trackers in this order, whatever their weights.</summary>
+    public bool SameTrackers(IReadOnlyList<TrackerOptions> trackers)
+    {
+        if (trackers.Count != _trackers.Count)
+            return false;
+        for (int i = 0; i < trackers.Count; i++)
+        {
+            if (trackers[i].Name != _trackers[i].Name || trackers[i].Input != _trackers[i].Input)
+                return false;
+        }
+        return true;
+    }
 
     public bool IsUp(int index) => _trackers[index].Input == TrackerInput.Value ? !IsFaulting(index) : _up[index];
 

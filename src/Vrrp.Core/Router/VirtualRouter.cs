@@ -27,11 +27,11 @@ namespace Vrrp.Core.Router;
 /// </remarks>
 public sealed class VirtualRouter
 {
-    private readonly VirtualRouterOptions _options;
+    private VirtualRouterOptions _options;
     private readonly byte[] _addressBytes;
     private readonly byte[] _authData;
     private readonly TrackerTable _trackers;
-    private readonly TimeSpan _advertInterval;
+    private TimeSpan _advertInterval;
     private readonly ActionQueue _actions = new();
     private TimerTable _timers = TimerTable.AllNever();
 
@@ -340,6 +340,54 @@ public sealed class VirtualRouter
         _effectivePriority = ComputeEffectivePriority();
         UpdateTiming();
         ReconcileFault(now, StateChangeReason.TrackerFailed, StateChangeReason.TrackerRecovered);
+    }
+
+    /// <summary>
+    /// Applies new options to the running router without a transition, as keepalived applies a
+    /// reloaded priority: priority, advertisement interval, preemption and its delay, accept
+    /// mode, the gratuitous ARP settings, down_timer_adverts and tracker weights may change.
+    /// The effective priority and the timers' intervals follow at once; a Master advertises
+    /// the new priority at its next Adver_Timer, and stays Master (a Backup that now outranks it
+    /// preempts on that advertisement, RFC 5798 6.4.2). False, changing nothing, when a setting
+    /// that defines the router differs (name, VRID, version, addresses, source, unicast,
+    /// authentication, the trackers themselves, or becoming or ceasing to be the address owner):
+    /// such a router is built anew.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public bool TryReconfigure(Instant now, VirtualRouterOptions options)
+    {
+        if (!CanReconfigure(options))
+            return false;
+        VirtualRouterOptions next = options.Normalize().Options;
+        _trackers.TryReweight(next.Trackers);
+        _options = next;
+        TimeSpan interval = VrrpTiming.FromCentiseconds(next.AdvertIntervalCentiseconds);
+        if (interval != _advertInterval)
+        {
+            _advertInterval = interval;
+            // Master_Adver_Interval is ours unless a VRRPv3 Backup learned its Master's (RFC 5798 6.4.2).
+            if (_state == RouterState.Master || next.Version == VrrpVersion.V2 || _masterAddress.Family == IpFamily.None)
+                SetMasterAdverInterval(interval);
+        }
+        if (!next.Preempt || next.PreemptDelay == TimeSpan.Zero)
+            _preemptAt = Instant.Never;
+        TrackersChanged(now);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="TryReconfigure"/> would apply <paramref name="options"/> (changes nothing).</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public bool CanReconfigure(VirtualRouterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        VirtualRouterOptions next = options.Normalize().Options;
+        VirtualRouterOptions current = _options;
+        return next.Name == current.Name && next.VirtualRouterId == current.VirtualRouterId && next.Version == current.Version
+            && next.PrimaryAddress == current.PrimaryAddress && next.Unicast == current.Unicast
+            && next.VirtualAddresses.SequenceEqual(current.VirtualAddresses)
+            && next.AuthType == current.AuthType && next.AuthPassword == current.AuthPassword
+            && next.IsAddressOwner == current.IsAddressOwner && _trackers.SameTrackers(next.Trackers);
     }
 
     /// <summary>Reports the interface's link state: down means Fault until it is up again (keepalived).</summary>

@@ -106,6 +106,21 @@ public sealed record RouterDefinition
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Options.Name, Options.VirtualRouterId, Interface, Addresses.Count);
+
+    // Everything but the protocol options and the trackers' weights is the same: a reload may
+    // then retune the running router (VirtualRouter.TryReconfigure) instead of rebuilding it.
+    internal bool SameSystemSide(RouterDefinition other) =>
+        Interface == other.Interface
+        && Addresses.SequenceEqual(other.Addresses)
+        && UnicastPeers.SequenceEqual(other.UnicastPeers)
+        && CheckUnicastSource == other.CheckUnicastSource
+        && Vmac == other.Vmac
+        && Checksum == other.Checksum
+        && TrackInterface == other.TrackInterface
+        && Trackers.Count == other.Trackers.Count
+        && Trackers.Zip(other.Trackers).All(p => p.First with { Weight = 0, Reverse = false } == p.Second with { Weight = 0, Reverse = false })
+        && Routes.SequenceEqual(other.Routes)
+        && Rules.SequenceEqual(other.Rules);
 }
 
 /// <summary>

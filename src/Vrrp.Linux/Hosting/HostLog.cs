@@ -96,8 +96,8 @@ internal static partial class HostLog
     [LoggerMessage(42, LogLevel.Error, "Netlink monitor: {Message}")]
     public static partial void NetlinkError(ILogger logger, string message);
 
-    [LoggerMessage(54, LogLevel.Information, "Reloaded: {Kept} instances unchanged, {Rebuilt} rebuilt, {Added} added, {Removed} removed")]
-    public static partial void Reloaded(ILogger logger, int kept, int rebuilt, int added, int removed);
+    [LoggerMessage(54, LogLevel.Information, "Reloaded: {Kept} instances unchanged, {Retuned} changed in place, {Rebuilt} rebuilt, {Added} added, {Removed} removed")]
+    public static partial void Reloaded(ILogger logger, int kept, int retuned, int rebuilt, int added, int removed);
 
     [LoggerMessage(80, LogLevel.Debug, "Garbage of the configuration collected (heap {Heap:0.0} MB): resident memory {Before:0.0} -> {After:0.0} MB in {Milliseconds:0.0} ms")]
     public static partial void MemoryTrimmed(ILogger logger, double heap, double before, double after, double milliseconds);

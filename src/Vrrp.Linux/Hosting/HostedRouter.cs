@@ -22,11 +22,36 @@ internal sealed class HostedRouter : IDeadlineItem
     public HostedRouter(RouterDefinition definition)
     {
         Definition = definition;
-        Trackers = [.. definition.Trackers, .. HostedRouting.DeviceTrackers(definition)];
+        Trackers = TrackersOf(definition);
         TrackerIfIndex = new int[Trackers.Length];
     }
 
-    public RouterDefinition Definition { get; }
+    // The definition's trackers, then the interfaces its tracked routes and rules name.
+    private static TrackerDefinition[] TrackersOf(RouterDefinition definition) =>
+        [.. definition.Trackers, .. HostedRouting.DeviceTrackers(definition)];
+
+    /// <summary>The options <paramref name="definition"/> gives this router, resolved as it was built (source, unicast, trackers).</summary>
+    public VirtualRouterOptions OptionsFor(RouterDefinition definition) => definition.Options with
+    {
+        PrimaryAddress = Source,
+        Unicast = Router.Options.Unicast,
+        Trackers = [.. TrackersOf(definition).Select(t => t.ToOptions())],
+    };
+
+    /// <summary>
+    /// Takes <paramref name="definition"/> without a rebuild when only its protocol options or
+    /// tracker weights differ and the router can apply them live; false, changing nothing, otherwise.
+    /// </summary>
+    public bool TryRetune(Instant now, RouterDefinition definition)
+    {
+        if (!Definition.SameSystemSide(definition) || !Router.TryReconfigure(now, OptionsFor(definition)))
+            return false;
+        Definition = definition;
+        Trackers = TrackersOf(definition);
+        return true;
+    }
+
+    public RouterDefinition Definition { get; private set; }
 
     public string Name => Definition.Name;
 
@@ -71,7 +96,7 @@ internal sealed class HostedRouter : IDeadlineItem
     public List<HostInterface> InterfaceRefs { get; } = [];
 
     /// <summary>The definition's trackers, then the interfaces of its tracked routes and rules.</summary>
-    public TrackerDefinition[] Trackers { get; }
+    public TrackerDefinition[] Trackers { get; private set; }
 
     /// <summary>For interface trackers, the tracked ifindex (0 for external ones).</summary>
     public int[] TrackerIfIndex { get; }

@@ -19,20 +19,43 @@ internal sealed class RouterSet(ILogger log, RouterBuilder builder, EndpointPool
     /// <summary>Every sync group with a registered member.</summary>
     public List<HostedSyncGroup> Groups { get; } = [];
 
-    /// <summary>What a new configuration changes: routers kept as they run, stopped, built.</summary>
-    public sealed record Plan(HashSet<string> Keep, List<HostedRouter> Stop, List<RouterDefinition> Build);
+    /// <summary>Applies the plan's live changes to the routers that keep running.</summary>
+    public void Retune(Plan plan, Instant now)
+    {
+        foreach (var (name, definition) in plan.Retune)
+        {
+            HostedRouter r = _byName[name];
+            if (r.TryRetune(now, definition))
+                driver.Drain(r, now);
+        }
+    }
 
-    // A router is kept when its definition and its sync group's are unchanged, and so is every
-    // router of its group (a group moves together, so it is rebuilt as a whole).
+    /// <summary>
+    /// What a new configuration changes: routers kept as they run (<see cref="Retune"/>: kept,
+    /// with new protocol options applied live), stopped, built.
+    /// </summary>
+    public sealed record Plan(HashSet<string> Keep, Dictionary<string, RouterDefinition> Retune, List<HostedRouter> Stop, List<RouterDefinition> Build);
+
+    // A router is kept when its definition and its sync group's are unchanged, or when only its
+    // protocol options (priority, interval, preemption...) or tracker weights changed and it can
+    // take them live, as keepalived applies a reloaded priority; and so is every router of its
+    // group (a group moves together, so it is rebuilt as a whole).
     public Plan PlanChanges(HostConfiguration config)
     {
         var keep = new HashSet<string>(StringComparer.Ordinal);
+        var retune = new Dictionary<string, RouterDefinition>(StringComparer.Ordinal);
         foreach (RouterDefinition d in config.Routers)
         {
-            if (!_byName.TryGetValue(d.Name, out HostedRouter? old) || !old.Definition.Equals(d))
+            if (!_byName.TryGetValue(d.Name, out HostedRouter? old))
                 continue;
             if (!Equals(old.Group?.Definition, GroupOf(config, d.Name)))
                 continue;
+            if (!old.Definition.Equals(d))
+            {
+                if (!old.Definition.SameSystemSide(d) || !CanTake(old, d))
+                    continue;
+                retune[d.Name] = d;
+            }
             keep.Add(d.Name);
         }
         bool changed = true;
@@ -46,7 +69,21 @@ internal sealed class RouterSet(ILogger log, RouterBuilder builder, EndpointPool
         }
         var stop = All.Where(r => !keep.Contains(r.Name)).ToList();
         var build = config.Routers.Where(d => !keep.Contains(d.Name)).ToList();
-        return new Plan(keep, stop, build);
+        foreach (string name in retune.Keys.Where(n => !keep.Contains(n)).ToList())
+            retune.Remove(name);
+        return new Plan(keep, retune, stop, build);
+
+        static bool CanTake(HostedRouter old, RouterDefinition d)
+        {
+            try
+            {
+                return old.Router.CanReconfigure(old.OptionsFor(d));
+            }
+            catch (ArgumentException)
+            {
+                return false; // invalid: the rebuild reports it
+            }
+        }
 
         bool DropGroup(IReadOnlyList<string> members)
         {

@@ -166,6 +166,7 @@ public sealed class VrrpHost : IDisposable
                 _routers.Release(r);
             throw;
         }
+        _routers.Retune(plan, now);
         foreach (HostedRouter r in plan.Stop)
             _routers.Stop(r, now);
         _output.Flush();
@@ -187,7 +188,7 @@ public sealed class VrrpHost : IDisposable
         int added = built.Count(r => !plan.Stop.Any(s => s.Name == r.Name));
         Reloads++;
         LastReload = DateTimeOffset.UtcNow;
-        HostLog.Reloaded(_log, plan.Keep.Count, built.Count - added, added, plan.Stop.Count(s => !config.Routers.Any(d => d.Name == s.Name)));
+        HostLog.Reloaded(_log, plan.Keep.Count - plan.Retune.Count, plan.Retune.Count, built.Count - added, added, plan.Stop.Count(s => !config.Routers.Any(d => d.Name == s.Name)));
     }
 
     private void SetPacing(HostConfiguration config)

@@ -32,7 +32,7 @@ public sealed class LifecycleTests
         File.WriteAllText(r1.ConfigFile, "# reformatted\n\n" + Config(245));
         int mark = r1.LineCount;
         r1.Signal("HUP");
-        Assert.NotNull(r1.WaitForLine(l => l.Contains("Reloaded: 1 instances unchanged, 0 rebuilt, 0 added, 0 removed", StringComparison.Ordinal), Settle, mark));
+        Assert.NotNull(r1.WaitForLine(l => l.Contains("Reloaded: 1 instances unchanged, 0 changed in place, 0 rebuilt, 0 added, 0 removed", StringComparison.Ordinal), Settle, mark));
         // The garbage of reading the file is collected once, after the start and after a reload.
         Assert.NotNull(r1.WaitForLine(l => l.Contains("Garbage of the configuration", StringComparison.Ordinal), Settle, mark));
         Assert.Single(r1.Lines.Take(mark), l => l.Contains("Garbage of the configuration", StringComparison.Ordinal));
@@ -55,8 +55,9 @@ public sealed class LifecycleTests
         Assert.Equal(before.GetProperty("since").GetString(), r1.Instance().GetProperty("since").GetString());
         Assert.Equal(r2Masters, r2.Instance().GetProperty("counters").GetProperty("became_master").GetInt64());
 
-        // A changed priority and a new instance: the old instance stops (priority 0, address
-        // removed), the new one starts as Backup below r2, which takes over; VRID 5 is added.
+        // A changed priority and a new instance: the priority is applied in place, as keepalived
+        // does (no stop, no priority 0); r2 now outranks r1's advertisements and preempts it;
+        // VRID 5 is added.
         File.WriteAllText(r1.ConfigFile, Config(200) + """
 
             vrrp_instance second {
@@ -72,14 +73,47 @@ public sealed class LifecycleTests
             """);
         mark = r1.LineCount;
         r1.Signal("HUP");
-        Assert.NotNull(r1.WaitForLine(l => l.Contains("Reloaded: 0 instances unchanged, 1 rebuilt, 1 added, 0 removed", StringComparison.Ordinal), Settle, mark));
+        long zeroSent = r1.Instance().GetProperty("counters").GetProperty("priority_zero_sent").GetInt64();
+        Assert.NotNull(r1.WaitForLine(l => l.Contains("Reloaded: 0 instances unchanged, 1 changed in place, 0 rebuilt, 1 added, 0 removed", StringComparison.Ordinal), Settle, mark));
         Assert.True(r2.WaitForState("MASTER", Settle), r2.Output);
         Assert.True(r1.WaitForState("BACKUP", Settle), r1.Output);
         Assert.True(r1.WaitForState("MASTER", Settle, "second"), r1.Output);
         Assert.Equal(200, r1.Instance().GetProperty("priority").GetInt32());
         Assert.Equal([2], lab.Holders(Vip));
         Assert.Equal([1], lab.Holders("10.9.0.105/24"));
-        Assert.Contains(r2.Lines, l => l.Contains("Entering MASTER STATE (master sent priority 0)", StringComparison.Ordinal));
+        Assert.Contains(r2.Lines.Skip(0), l => l.Contains("Entering MASTER STATE (preempting a lower-priority master)", StringComparison.Ordinal));
+        Assert.Equal(zeroSent, r1.Instance().GetProperty("counters").GetProperty("priority_zero_sent").GetInt64());
+        Assert.DoesNotContain(r1.Lines.Skip(mark), l => l.Contains("(mape) Stopped", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sighup_applies_a_changed_priority_without_a_transition()
+    {
+        using var lab = new DaemonLab(2);
+        VrrpdProcess r1 = lab.Start(1, Config(245));
+        VrrpdProcess r2 = lab.Start(2, Config(240));
+        Assert.True(r1.WaitForState("MASTER", Settle), r1.Output);
+        Assert.True(r2.WaitForState("BACKUP", Settle), r2.Output);
+        JsonElement before = r1.Instance();
+
+        // keepalived applies a reloaded priority to the running instance: before, vrrpd rebuilt
+        // it (priority 0, address gone, two failovers, about 0.5 s without the address).
+        File.WriteAllText(r1.ConfigFile, Config(250));
+        int mark = r1.LineCount;
+        r1.Signal("HUP");
+        Assert.NotNull(r1.WaitForLine(l => l.Contains("Reloaded: 0 instances unchanged, 1 changed in place, 0 rebuilt", StringComparison.Ordinal), Settle, mark));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (r2.Instance().GetProperty("master_priority").GetInt32() != 250 && clock.Elapsed < Settle)
+            Thread.Sleep(50);
+        Assert.Equal(250, r2.Instance().GetProperty("master_priority").GetInt32());
+        JsonElement after = r1.Instance();
+        Assert.Equal(250, after.GetProperty("priority").GetInt32());
+        Assert.Equal("MASTER", after.GetProperty("state").GetString());
+        Assert.Equal(before.GetProperty("since").GetString(), after.GetProperty("since").GetString());
+        Assert.Equal(before.GetProperty("counters").GetProperty("priority_zero_sent").GetInt64(), after.GetProperty("counters").GetProperty("priority_zero_sent").GetInt64());
+        Assert.Equal([1], lab.Holders(Vip));
+        Assert.DoesNotContain(r1.Lines.Skip(mark), l => l.Contains("Entering", StringComparison.Ordinal));
+        Assert.DoesNotContain(r2.Lines, l => l.Contains("Entering MASTER", StringComparison.Ordinal));
     }
 
     [Fact]
